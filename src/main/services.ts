@@ -1,0 +1,97 @@
+// Builds every service once from a config. Hosts (desktop, browser mode, CLI) call this
+// and never construct services themselves, so all three behave the same.
+import { join } from 'node:path'
+import type { Database } from 'better-sqlite3'
+import { eventNames } from '../shared/api'
+import type { AppStatus, HostKind } from '../shared/types'
+import { endpointsFromEnv, type Endpoints } from './config'
+import { ConnectivityMonitor, tcpProbe, type Probe } from './connectivity'
+import { EventBus } from './events'
+import type { Opener } from './external'
+import { createHandlers } from './handlers'
+import { createLogger, type Logger } from './log'
+import { createRouter, type Router } from './router'
+import { openDatabase } from './store/db'
+import { RunStore } from './store/runs'
+
+export const APP_VERSION = '0.1.0'
+
+export interface ServicesConfig {
+  dataDir: string
+  host: HostKind
+  endpoints?: Endpoints
+  nativeBinding?: string
+  opener?: Opener
+  now?: () => number
+  /** Replaces the TCP probe (tests decide what "online" means). */
+  probe?: Probe
+  echoLog?: boolean
+}
+
+export interface Services {
+  config: Required<Pick<ServicesConfig, 'dataDir' | 'host'>> & ServicesConfig
+  db: Database
+  databaseFile: string
+  runs: RunStore
+  bus: EventBus
+  log: Logger
+  router: Router
+  connectivity: ConnectivityMonitor
+  endpoints: Endpoints
+  now: () => number
+  warnings: string[]
+  status(): AppStatus
+  close(): void
+}
+
+export function createServices(config: ServicesConfig): Services {
+  const now = config.now ?? Date.now
+  const log = createLogger(config.dataDir, { echo: config.echoLog })
+  const databaseFile = join(config.dataDir, 'huntbench.db')
+  const opened = openDatabase(databaseFile, { nativeBinding: config.nativeBinding, now })
+  const warnings: string[] = []
+  if (opened.movedAside) {
+    const message = `The database was damaged and has been moved to ${opened.movedAside}; Huntbench started a new, empty one at ${databaseFile}.`
+    warnings.push(message)
+    log.warn(message)
+  }
+  const endpoints = config.endpoints ?? endpointsFromEnv()
+  const bus = new EventBus()
+  const connectivity = new ConnectivityMonitor(config.probe ?? tcpProbe([endpoints.shodan, endpoints.graph]), () =>
+    bus.emit('app.status', services.status())
+  )
+
+  const services: Services = {
+    config,
+    db: opened.db,
+    databaseFile,
+    runs: new RunStore(opened.db),
+    bus,
+    log,
+    router: undefined as unknown as Router,
+    connectivity,
+    endpoints,
+    now,
+    warnings,
+    status: () => ({
+      version: APP_VERSION,
+      host: config.host,
+      dataDir: config.dataDir,
+      databaseFile,
+      schemaVersion: opened.schemaVersion,
+      online: connectivity.online,
+      signedIn: null,
+      sandbox: false,
+      backgroundWork: [],
+      warnings: [...warnings]
+    }),
+    close: () => {
+      connectivity.stop()
+      opened.db.close()
+    }
+  }
+  services.router = createRouter(createHandlers(services), log)
+  return services
+}
+
+export { eventNames }

@@ -1,0 +1,17 @@
+// The schema's history: one numbered list, applied in order, each step in its own
+// transaction together with the `user_version` bump, so a crash mid-step leaves the
+// previous version intact. Never edit a shipped step; append a new one (one file each).
+import type { Database } from 'better-sqlite3'
+import { migration001 } from './001-initial'
+
+export interface Migration {
+  version: number
+  name: string
+  up(db: Database): void
+}
+
+export const migrations: Migration[] = [
+  migration001
+]
+
+export const latestSchemaVersion = migrations[migrations.length - 1].version
