@@ -56,6 +56,11 @@ function moveAside(file: string, now: number): string {
 }
 
 export function migrate(db: Database, list: Migration[] = migrations, target = list[list.length - 1].version): number {
+  list.forEach((step, i) => {
+    if (i > 0 && step.version <= list[i - 1].version) {
+      throw new Error(`migration list out of order: ${step.version} follows ${list[i - 1].version}`)
+    }
+  })
   let version = schemaVersionOf(db)
   for (const step of list) {
     if (step.version <= version || step.version > target) continue

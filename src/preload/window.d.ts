@@ -1,0 +1,7 @@
+import type { HuntbenchBridge } from './bridge'
+
+declare global {
+  interface Window {
+    huntbench?: HuntbenchBridge
+  }
+}
