@@ -41,7 +41,14 @@ export interface Services {
   now: () => number
   warnings: string[]
   status(): AppStatus
+  /** Pushes the current status to every client (after sign-in, queue progress, ...). */
+  emitStatus(): void
+  /** Domains contribute to the status bar (signed-in state, background work, quota). */
+  addStatusPart(part: () => Partial<AppStatus>): void
+  /** Domains register their shutdown (timers, workers) here; run in reverse order. */
+  onClose(fn: () => void): void
   close(): void
+  // Domain services are attached below this line by createServices.
 }
 
 export function createServices(config: ServicesConfig): Services {
@@ -58,8 +65,23 @@ export function createServices(config: ServicesConfig): Services {
   const endpoints = config.endpoints ?? endpointsFromEnv()
   const bus = new EventBus()
   const connectivity = new ConnectivityMonitor(config.probe ?? tcpProbe([endpoints.shodan, endpoints.graph]), () =>
-    bus.emit('app.status', services.status())
+    services.emitStatus()
   )
+
+  const statusParts: (() => Partial<AppStatus>)[] = []
+  const closers: (() => void)[] = []
+  const baseStatus = (): AppStatus => ({
+    version: APP_VERSION,
+    host: config.host,
+    dataDir: config.dataDir,
+    databaseFile,
+    schemaVersion: opened.schemaVersion,
+    online: connectivity.online,
+    signedIn: null,
+    sandbox: false,
+    backgroundWork: [],
+    warnings: [...warnings]
+  })
 
   const services: Services = {
     config,
@@ -73,23 +95,30 @@ export function createServices(config: ServicesConfig): Services {
     endpoints,
     now,
     warnings,
-    status: () => ({
-      version: APP_VERSION,
-      host: config.host,
-      dataDir: config.dataDir,
-      databaseFile,
-      schemaVersion: opened.schemaVersion,
-      online: connectivity.online,
-      signedIn: null,
-      sandbox: false,
-      backgroundWork: [],
-      warnings: [...warnings]
-    }),
+    status: () => {
+      const status = baseStatus()
+      for (const part of statusParts) {
+        const extra = part()
+        Object.assign(status, { ...extra, backgroundWork: [...status.backgroundWork, ...(extra.backgroundWork ?? [])], warnings: [...status.warnings, ...(extra.warnings ?? [])] })
+      }
+      return status
+    },
+    emitStatus: () => bus.emit('app.status', services.status()),
+    addStatusPart: (part) => void statusParts.push(part),
+    onClose: (fn) => void closers.push(fn),
     close: () => {
       connectivity.stop()
+      for (const fn of closers.reverse()) {
+        try {
+          fn()
+        } catch (err) {
+          log.error(`shutdown: ${(err as Error).message}`)
+        }
+      }
       opened.db.close()
     }
   }
+  // Domain services attach here, before the router binds their handlers.
   services.router = createRouter(createHandlers(services), log)
   return services
 }
