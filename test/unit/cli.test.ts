@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { runCli } from '../../src/main/hosts/cli/program'
+import type { CliIo } from '../../src/main/hosts/cli/context'
+import { createServices } from '../../src/main/services'
+import { tempDir } from '../helpers/tmp'
+
+function capture(stdin = ''): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = []
+  const stderr: string[] = []
+  return { stdout, stderr, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t), readStdin: async () => stdin, isTty: false }
+}
+
+describe('huntbench CLI', () => {
+  it('prints help and version', async () => {
+    const io = capture()
+    expect(await runCli(['--help'], io)).toBe(0)
+    expect(io.stdout.join('\n')).toMatch(/Usage: huntbench/)
+    expect(io.stdout.join('\n')).toMatch(/history/)
+    const v = capture()
+    expect(await runCli(['--version'], v)).toBe(0)
+    expect(v.stdout.join('')).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  it('shows an empty history with a hint, then stored runs as a table and as JSON', async () => {
+    const dataDir = tempDir()
+    const empty = capture()
+    expect(await runCli(['--data-dir', dataDir, 'history'], empty)).toBe(0)
+    expect(empty.stdout.join('')).toMatch(/No history yet/)
+
+    const s = createServices({ dataDir, host: 'cli', probe: async () => true })
+    await s.router.call('results.import', { title: 'beaconing hosts', columns: [{ name: 'ip' }], rows: [['1.2.3.4']] })
+    s.close()
+
+    const table = capture()
+    expect(await runCli(['history', '--data-dir', dataDir], table)).toBe(0)
+    expect(table.stdout.join('\n')).toMatch(/run\s+1\s+.*beaconing hosts\s+succeeded\s+1 rows/)
+    const json = capture()
+    expect(await runCli(['--data-dir', dataDir, 'history', '--format', 'json'], json)).toBe(0)
+    expect(JSON.parse(json.stdout.join(''))).toMatchObject({ total: 1, items: [{ kind: 'run', title: 'beaconing hosts' }] })
+  })
+
+  it('names bad options clearly and exits non-zero', async () => {
+    const dataDir = tempDir()
+    const io = capture()
+    expect(await runCli(['--data-dir', dataDir, 'history', '--format', 'xml'], io)).toBe(1)
+    expect(io.stderr.join('')).toBe('huntbench: --format must be one of table, json; got "xml"')
+    const limit = capture()
+    expect(await runCli(['--data-dir', dataDir, 'history', '--limit', '0'], limit)).toBe(1)
+    expect(limit.stderr.join('')).toMatch(/--limit must be a whole number/)
+    const unknown = capture()
+    expect(await runCli(['frobnicate'], unknown)).not.toBe(0)
+    expect(unknown.stderr.join('\n')).toMatch(/unknown command 'frobnicate'/)
+  })
+})
