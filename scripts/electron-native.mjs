@@ -33,3 +33,14 @@ export function electronSqliteBuild(root) {
   rmSync(work, { recursive: true, force: true })
   return { ok: true, file }
 }
+
+// `node scripts/electron-native.mjs` (used by `npm run dist`): make the build, or fail loudly.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const root = new URL('..', import.meta.url).pathname
+  const result = electronSqliteBuild(root)
+  if (!result.ok) {
+    process.stderr.write(`electron-native: ${result.reason}\n`)
+    process.exit(1)
+  }
+  process.stdout.write(result.file + '\n')
+}
