@@ -45,7 +45,7 @@ test('a result stored through the API shows up in History', async ({ app }) => {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ title: 'Suspicious logons (imported)', columns: [{ name: 'Account', type: 'String' }], rows: [['alice'], ['bob']] })
     })
-    return response.json()
+    return (await response.json()) as { ok: boolean }
   })
   expect(answer.ok).toBe(true)
   const row = page.getByTestId('history-row').filter({ hasText: 'Suspicious logons (imported)' })
