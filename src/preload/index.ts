@@ -18,12 +18,13 @@ ipcRenderer.on(EVENT_CHANNEL, (_event, name: EventName, payload: unknown) => {
 const bridge: HuntbenchBridge = {
   methods,
   call(method: MethodName, input: unknown) {
-    const fn = methods[method]
-    if (!fn) return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: `There is no method named ${String(method)}.` } })
+    // Own properties only: `__proto__` and friends are not methods.
+    const fn = Object.prototype.hasOwnProperty.call(methods, method) ? methods[method] : undefined
+    if (typeof fn !== 'function') return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: `There is no method named ${String(method)}.` } })
     return fn(input)
   },
   on(event: EventName, listener: (payload: unknown) => void) {
-    if (!eventNames.includes(event)) throw new Error(`There is no event named ${String(event)}.`)
+    if (typeof event !== 'string' || !eventNames.includes(event)) throw new Error(`There is no event named ${String(event)}.`)
     if (!listeners.has(event)) listeners.set(event, new Set())
     listeners.get(event)!.add(listener)
     return () => listeners.get(event)?.delete(listener)
