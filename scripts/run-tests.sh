@@ -10,8 +10,8 @@ export ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # reads NODE_EXTRA_CA_CERTS only at start-up.
 export HUNTBENCH_TEST_CA_DIR="$PWD/.cache/test-ca"
 if [ -f test/fakes/tls.ts ]; then
-  node node_modules/tsx/dist/cli.mjs -e "import('./test/fakes/tls.ts').then((m) => m.loadOrCreateTestCa(process.env.HUNTBENCH_TEST_CA_DIR))" || exit 1
-  export NODE_EXTRA_CA_CERTS="$HUNTBENCH_TEST_CA_DIR/ca.pem"
+  ca_path=$(node node_modules/tsx/dist/cli.mjs -e "import('./test/fakes/tls.ts').then((m) => process.stdout.write(m.loadOrCreateTestCa(process.env.HUNTBENCH_TEST_CA_DIR).caCertPath))") || exit 1
+  export NODE_EXTRA_CA_CERTS="$ca_path"
 fi
 
 rm -f .cache/test-results/vitest.json .cache/test-results/playwright.json
