@@ -4,11 +4,13 @@ import { connect } from 'node:net'
 
 export type Probe = () => Promise<boolean>
 
-export function tcpProbe(urls: string[], timeoutMs = 3000): Probe {
-  const targets = urls.map((u) => {
-    const url = new URL(u)
-    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) }
-  })
+/** `urls` is read on every probe: the sandbox repoints the endpoints while running. */
+export function tcpProbe(urls: () => string[], timeoutMs = 3000): Probe {
+  const targetsOf = (): { host: string; port: number }[] =>
+    urls().map((u) => {
+      const url = new URL(u)
+      return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) }
+    })
   const one = (host: string, port: number): Promise<boolean> =>
     new Promise((resolve) => {
       const socket = connect({ host, port, timeout: timeoutMs })
@@ -20,7 +22,7 @@ export function tcpProbe(urls: string[], timeoutMs = 3000): Probe {
       socket.once('timeout', () => done(false))
       socket.once('error', () => done(false))
     })
-  return async () => (await Promise.all(targets.map((t) => one(t.host, t.port)))).some(Boolean)
+  return async () => (await Promise.all(targetsOf().map((t) => one(t.host, t.port)))).some(Boolean)
 }
 
 export class ConnectivityMonitor {

@@ -6,6 +6,11 @@ import { safeOpenExternal } from './external'
 import type { coreApi } from '../shared/api/core'
 import type { Handlers } from './router'
 import type { Services } from './services'
+import { authHandlers } from './auth/handlers'
+import { huntingHandlers } from './hunting/handlers'
+import { casesHandlers } from './cases/handlers'
+import { tiHandlers } from './ti/handlers'
+import { exportRun } from './store/run-export'
 import { listHistory } from './store/history'
 import { getTheme, setTheme } from './store/settings'
 
@@ -36,12 +41,18 @@ function coreHandlers(s: Services): DomainHandlers<typeof coreApi> {
       return { runId }
     },
     'runs.get': ({ runId }) => s.runs.get(runId),
-    'runs.rows': ({ runId, offset, limit }) => s.runs.rows(runId, offset, limit)
+    'runs.rows': ({ runId, offset, limit, ...view }) => s.runs.rows(runId, offset, limit, view),
+    'runs.export': (input) => exportRun(s.runs, input),
+    'runs.distinct': ({ runId, column, limit, ...view }) => s.runs.distinct(runId, column, limit, view)
   }
 }
 
 export function createHandlers(s: Services): Handlers {
   return {
-    ...coreHandlers(s)
+    ...coreHandlers(s),
+    ...authHandlers(s),
+    ...huntingHandlers(s),
+    ...casesHandlers(s),
+    ...tiHandlers(s)
   }
 }

@@ -45,8 +45,12 @@ app.whenReady().then(() => {
     dataDir: resolveDataDir(dataDirFlag(process.argv)),
     host: 'electron',
     nativeBinding: electronSqliteBinding(process.env, process.resourcesPath),
-    opener: (url) => shell.openExternal(url)
+    opener: (url) => shell.openExternal(url),
+    // MSAL's system-browser sign-in opens the authorize URL through the one safe opener.
+    auth: { openBrowser: (url) => safeOpenExternal(url, (u) => shell.openExternal(u)) }
   })
+  // The OS broker (WAM, Company Portal) parents its sign-in dialog on our window.
+  services.auth.setWindowHandleProvider(() => mainWindow?.getNativeWindowHandle())
   services.connectivity.start()
   registerIpc(ipcMain, services.router)
   forwardEvents(services.bus, () => mainWindow?.webContents ?? null)

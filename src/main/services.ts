@@ -13,6 +13,11 @@ import { createLogger, type Logger } from './log'
 import { createRouter, type Router } from './router'
 import { openDatabase } from './store/db'
 import { RunStore } from './store/runs'
+import { AuthService, type AuthConfig } from './auth/service'
+import { attachHunting, type HuntingConfig, type HuntingService } from './hunting/service'
+import { CaseService } from './cases/service'
+import { KeytarSecretStore, SecretVault, type SecretStore } from './secrets/index'
+import { TiService, type TiOptions } from './ti/service'
 
 export const APP_VERSION = '0.1.0'
 
@@ -26,6 +31,14 @@ export interface ServicesConfig {
   /** Replaces the TCP probe (tests decide what "online" means). */
   probe?: Probe
   echoLog?: boolean
+  /** Sign-in options (extra CA, interactive timeout, token store); see auth/service.ts. */
+  auth?: AuthConfig
+  /** Hunting queue knobs (clock, client timeouts) for tests and the benchmark. */
+  hunting?: HuntingConfig
+  /** Where API keys live (default: the OS keychain); tests pass a MemorySecretStore. */
+  secrets?: SecretStore
+  /** Threat-intel queue knobs (timeouts, backoff, per-run spacing) for tests and the benchmark. */
+  ti?: Partial<TiOptions>
 }
 
 export interface Services {
@@ -49,6 +62,14 @@ export interface Services {
   onClose(fn: () => void): void
   close(): void
   // Domain services are attached below this line by createServices.
+  /** Profiles, sign-in and the TokenProvider the hunting client uses. */
+  auth: AuthService
+  /** KQL through the quota-governed queue; results into the run store. */
+  hunting: HuntingService
+  /** Cases, observables, search, bundles, reports; `assertLookupAllowed` gates TI lookups. */
+  cases: CaseService
+  /** Threat-intel lookups: providers, the persistent rate-limited queue, the cache, the Shodan key. */
+  ti: TiService
 }
 
 export function createServices(config: ServicesConfig): Services {
@@ -64,7 +85,7 @@ export function createServices(config: ServicesConfig): Services {
   }
   const endpoints = config.endpoints ?? endpointsFromEnv()
   const bus = new EventBus()
-  const connectivity = new ConnectivityMonitor(config.probe ?? tcpProbe([endpoints.shodan, endpoints.graph]), () =>
+  const connectivity = new ConnectivityMonitor(config.probe ?? tcpProbe(() => [endpoints.shodan, endpoints.graph]), () =>
     services.emitStatus()
   )
 
@@ -91,6 +112,10 @@ export function createServices(config: ServicesConfig): Services {
     bus,
     log,
     router: undefined as unknown as Router,
+    auth: undefined as unknown as AuthService,
+    hunting: undefined as unknown as HuntingService,
+    cases: undefined as unknown as CaseService,
+    ti: undefined as unknown as TiService,
     connectivity,
     endpoints,
     now,
@@ -119,6 +144,18 @@ export function createServices(config: ServicesConfig): Services {
     }
   }
   // Domain services attach here, before the router binds their handlers.
+  services.auth = new AuthService({ db: opened.db, dataDir: config.dataDir, endpoints, bus, log, now, emitStatus: () => services.emitStatus(), config: config.auth })
+  services.addStatusPart(() => services.auth.statusPart())
+  services.onClose(() => services.auth.close())
+  services.hunting = attachHunting(services)
+  services.cases = new CaseService({ db: opened.db, runs: services.runs, bus, dataDir: config.dataDir, appVersion: APP_VERSION, now })
+  services.ti = new TiService({
+    db: opened.db, bus, log, runs: services.runs, endpoints, now, vault: new SecretVault(config.secrets ?? new KeytarSecretStore()),
+    isOnline: () => connectivity.online, statusChanged: () => services.emitStatus(), options: config.ti
+  })
+  services.addStatusPart(() => services.ti.statusPart())
+  services.onClose(() => void services.ti.stop())
+  if (config.host !== 'cli') services.ti.start()
   services.router = createRouter(createHandlers(services), log)
   return services
 }

@@ -4,11 +4,19 @@
 // preload, the web client and the renderer are all typed from it.
 import type { z } from 'zod'
 import { coreApi, coreEventNames, type CoreEvents } from './api/core'
+import { authApi, authEventNames, type AuthEvents } from './api/auth'
+import { huntingApi, huntingEventNames, type HuntingEvents } from './api/hunting'
+import { casesApi, casesEventNames, type CasesEvents } from './api/cases'
+import { tiApi, tiEventNames, type TiEvents } from './api/ti'
 
 export { MAX_IMPORT_ROWS, MAX_PAGE_ROWS } from './api/core'
 
 export const api = {
-  ...coreApi
+  ...coreApi,
+  ...authApi,
+  ...huntingApi,
+  ...casesApi,
+  ...tiApi
 } as const
 
 export type Api = typeof api
@@ -24,9 +32,9 @@ export function isMethodName(name: string): name is MethodName {
 }
 
 /** Events main pushes to every connected client. */
-export interface Events extends CoreEvents {}
+export interface Events extends CoreEvents, AuthEvents, HuntingEvents, CasesEvents, TiEvents {}
 export type EventName = keyof Events
-export const eventNames: readonly EventName[] = [...coreEventNames]
+export const eventNames: readonly EventName[] = [...coreEventNames, ...authEventNames, ...huntingEventNames, ...casesEventNames, ...tiEventNames]
 
 export function isEventName(name: string): name is EventName {
   return (eventNames as readonly string[]).includes(name)

@@ -14,6 +14,8 @@ export interface AppStatus {
   sandbox: boolean
   backgroundWork: { label: string; done: number; total: number }[]
   warnings: string[]
+  /** The hunting quota of the active profile, for the status-bar meter. */
+  quota?: { profile: string; callsLastMinute: number; callsPerMinute: number; queued: number; nextCallAt: number; blockedUntil: number | null }
 }
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
@@ -37,6 +39,8 @@ export interface RunSummary {
   rowCount: number
   truncated: boolean
   error: string | null
+  /** The tenant a hunt ran against (null for imports). */
+  tenantId?: string | null
 }
 
 export interface RunDetail extends RunSummary {

@@ -1,6 +1,7 @@
 // Output formats shared by every command: aligned text tables for people, JSON and
 // RFC 4180 CSV for scripts.
 import { stringify } from 'csv-stringify/sync'
+import { HuntbenchError } from '../../../shared/errors'
 
 export type Format = 'table' | 'json' | 'csv'
 
@@ -41,4 +42,21 @@ export function age(fromMs: number, nowMs: number): string {
   if (s < 3600) return `${Math.round(s / 60)}m ago`
   if (s < 86400) return `${Math.round(s / 3600)}h ago`
   return `${Math.round(s / 86400)}d ago`
+}
+
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+
+/** "7d", "12h", "30m", "45s", "500ms", "0" -> milliseconds; `flag` names the option in errors. */
+export function parseDuration(text: string, flag = '--max-age'): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text)
+  if (!m) throw new HuntbenchError('invalid_input', `${flag} must be a duration such as 7d, 12h, 30m or 0; got ${JSON.stringify(text)}`)
+  return Math.round(Number(m[1]) * durationUnits[(m[2] ?? (Number(m[1]) === 0 ? 'ms' : 's')).toLowerCase()])
+}
+
+/** `--since 7d` (a duration back from now) or an ISO date/time -> epoch ms. */
+export function parseSince(text: string, now: number, flag: string): number {
+  if (/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d|w)\s*$/i.test(text)) return now - parseDuration(text, flag)
+  const at = Date.parse(text)
+  if (Number.isNaN(at)) throw new HuntbenchError('invalid_input', `${flag} must be a duration such as 7d or a date such as 2026-11-01; got ${JSON.stringify(text)}`)
+  return at
 }

@@ -4,7 +4,11 @@ import { Command, CommanderError } from 'commander'
 import { HuntbenchError } from '../../../shared/errors'
 import { APP_VERSION } from '../../services'
 import { registerHistoryCommands } from './commands/history'
+import { registerAuthCommands } from './commands/auth'
+import { registerQueryCommands } from './commands/query'
 import { registerWebCommand } from './commands/web'
+import { registerTiCommands } from './commands/ti'
+import { registerCasesCommands } from './commands/cases'
 import { createCliContext, type CliIo } from './context'
 
 export function buildProgram(io: CliIo): Command {
@@ -19,6 +23,10 @@ export function buildProgram(io: CliIo): Command {
 
   registerWebCommand(program, ctx)
   registerHistoryCommands(program, ctx)
+  registerAuthCommands(program, ctx)
+  registerQueryCommands(program, ctx)
+  registerTiCommands(program, ctx)
+  registerCasesCommands(program, ctx)
   return program
 }
 

@@ -3,6 +3,10 @@
 // previous version intact. Never edit a shipped step; append a new one (one file each).
 import type { Database } from 'better-sqlite3'
 import { migration001 } from './001-initial'
+import { migration002 } from './002-ti'
+import { migration003 } from './003-profiles'
+import { migration004 } from './004-hunting'
+import { migration005 } from './005-cases'
 
 export interface Migration {
   version: number
@@ -11,7 +15,11 @@ export interface Migration {
 }
 
 export const migrations: Migration[] = [
-  migration001
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005
 ]
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version

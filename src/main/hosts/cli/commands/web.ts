@@ -28,7 +28,8 @@ export function registerWebCommand(program: Command, ctx: CliContext): void {
     .description('serve Huntbench in your browser on 127.0.0.1 (browser mode)')
     .option('--port <n>', 'port to listen on (0 picks a free one)', '0')
     .option('--no-open', 'do not open the browser, just print the URL')
-    .action(async (options: { port: string; open: boolean }, command: Command) => {
+    .option('--sandbox', 'also run the sandbox: a fake tenant, hunting API and Shodan in this process')
+    .action(async (options: { port: string; open: boolean; sandbox?: boolean }, command: Command) => {
       const port = parsePort(options.port)
       const dir = rendererDir()
       if (!existsSync(join(dir, 'index.html'))) {
@@ -38,6 +39,12 @@ export function registerWebCommand(program: Command, ctx: CliContext): void {
       const services = createServices({ dataDir, host: 'web', opener: openInBrowser, echoLog: false })
       for (const warning of services.warnings) ctx.io.err(`warning: ${warning}`)
       services.connectivity.start()
+      if (options.sandbox) {
+        // Loaded only on request: the fakes are not part of a normal run.
+        const { startSandbox } = await import('../../../sandbox/index')
+        const sandbox = await startSandbox(services)
+        ctx.io.err(`Sandbox running: profile "${sandbox.profile.name}" signs in to a fake tenant; hunts and Shodan lookups use local fakes.`)
+      }
       const host = await startWebHost({ services, rendererDir: dir, port })
       ctx.io.err(`Huntbench browser mode on 127.0.0.1:${host.port} (data: ${dataDir}). Open this URL; Ctrl+C stops:`)
       ctx.io.out(host.url)

@@ -1,0 +1,445 @@
+// The threat-intel service: turns a paste or a result column into a job, answers what the
+// cache can at once, queues the rest, runs the lanes (a worker in the desktop and browser
+// hosts, inline for a CLI lookup), and reports progress. One instance per process; the
+// queue itself lives in SQLite and is shared by every process on the data folder.
+import type { Database } from 'better-sqlite3'
+import { DEFAULT_MAX_AGE_MS } from '../../shared/api/ti'
+import { HuntbenchError } from '../../shared/errors'
+import { extractParsed, parseLookupInput, parseObservable, type InputMode, type ParsedObservable } from '../../shared/observables'
+import {
+  tiProviderNames,
+  type HostCard,
+  type TiJobSummary,
+  type TiLookupAnswer,
+  type TiProgress,
+  type TiProviderInfo,
+  type TiProviderName,
+  type TiResultsPage,
+  type TiRow,
+  type TiRunEnrichment
+} from '../../shared/ti'
+import type { Endpoints } from '../config'
+import type { EventBus } from '../events'
+import type { Logger } from '../log'
+import type { SecretVault } from '../secrets/index'
+import type { RunStore } from '../store/runs'
+import { JobStore, type JobRecord } from './job-store'
+import { deleteKey, keyStatus, setKey, SHODAN_ACCOUNT, testKey, type KeyContext } from './keys'
+import { tiProviders } from './providers'
+import * as read from './read'
+import type { ReadContext } from './read'
+import { QueueStore } from './queue-store'
+import { keyId, Lane, type LaneIssue, type LaneOptions } from './worker'
+
+export const DEFAULT_SPACING_MS = 1000
+export const SPACING_WARNING =
+  'Shodan documents 1 request per second; below 1000 ms expect 429 answers (Huntbench then backs off and widens the spacing).'
+
+export interface TiOptions extends LaneOptions {
+  inflightTimeoutMs: number
+  /** Spacing for this process only (CLI --spacing), per provider. */
+  spacingOverride: Partial<Record<TiProviderName, number>>
+}
+
+export const defaultTiOptions: TiOptions = {
+  timeoutMs: 20_000,
+  maxAnswerBytes: 16 * 1024 * 1024,
+  maxAttempts: 5,
+  maxRateLimitedAttempts: 8,
+  backoffBaseMs: 2000,
+  backoffCapMs: 60_000,
+  pollMs: 1000,
+  inflightTimeoutMs: 120_000,
+  spacingOverride: {}
+}
+
+export interface TiDeps {
+  db: Database
+  bus: EventBus
+  log: Logger
+  runs: RunStore
+  endpoints: Endpoints
+  vault: SecretVault
+  now: () => number
+  isOnline: () => boolean
+  statusChanged: () => void
+  options?: Partial<TiOptions>
+}
+
+export interface LookupRequest {
+  text?: string
+  observables?: string[]
+  mode?: InputMode
+  providers?: TiProviderName[]
+  history?: boolean
+  maxAgeMs?: number
+  refresh?: boolean
+  priority?: 'interactive' | 'bulk'
+}
+
+/** The answer to ti.lookup carries the first cache hits; ti.results pages through all rows. */
+const MAX_CACHED_IN_ANSWER = 100
+
+export class TiService {
+  readonly jobs: JobStore
+  readonly queue: QueueStore
+  readonly options: TiOptions
+  private lanes: Lane[] = []
+  private readonly issues = new Map<TiProviderName, LaneIssue>()
+  private readonly lastProgress = new Map<number, string>()
+  private tick: NodeJS.Timeout | null = null
+  private keyCache: { key: string | null; at: number } | null = null
+  private backgroundWork: { label: string; done: number; total: number }[] = []
+
+  constructor(private readonly deps: TiDeps) {
+    this.jobs = new JobStore(deps.db)
+    this.queue = new QueueStore(deps.db)
+    this.options = { ...defaultTiOptions, ...deps.options, spacingOverride: { ...deps.options?.spacingOverride } }
+  }
+
+  // ---- settings and providers -------------------------------------------------------
+
+  base(provider: TiProviderName): string {
+    return provider === 'shodan' ? this.deps.endpoints.shodan : this.deps.endpoints.internetdb
+  }
+
+  storedSpacing(provider: TiProviderName): number {
+    const ms = this.deps.db.prepare('SELECT spacing_ms FROM ti_provider_settings WHERE provider = ?').pluck().get(provider) as number | undefined
+    return ms ?? DEFAULT_SPACING_MS
+  }
+
+  spacingMs(provider: TiProviderName): number {
+    return this.options.spacingOverride[provider] ?? this.storedSpacing(provider)
+  }
+
+  setSpacing(provider: TiProviderName, spacingMs: number): { provider: string; spacingMs: number; warning: string | null } {
+    this.deps.db
+      .prepare('INSERT INTO ti_provider_settings (provider, spacing_ms) VALUES (?, ?) ON CONFLICT (provider) DO UPDATE SET spacing_ms = excluded.spacing_ms')
+      .run(provider, spacingMs)
+    const warning = spacingMs < 1000 ? SPACING_WARNING : null
+    if (warning) this.deps.log.warn(`ti: ${provider} spacing set to ${spacingMs} ms`)
+    return { provider, spacingMs, warning }
+  }
+
+  async key(provider: TiProviderName): Promise<string | null> {
+    if (!tiProviders[provider].needsKey) return null
+    const now = Date.now()
+    if (this.keyCache && now - this.keyCache.at < 5000) return this.keyCache.key
+    const key = await this.deps.vault.get(SHODAN_ACCOUNT)
+    this.keyCache = { key, at: now }
+    return key
+  }
+
+  private async hasKey(): Promise<boolean> {
+    try {
+      return (await this.key('shodan')) !== null
+    } catch {
+      return false
+    }
+  }
+
+  async providers(): Promise<{ providers: TiProviderInfo[]; defaultProviders: string[] }> {
+    const ready = await this.hasKey()
+    let halted: string | null = null
+    if (ready) halted = this.queue.halted('shodan', keyId(await this.key('shodan')))
+    const list = tiProviderNames.map((name): TiProviderInfo => {
+      const def = tiProviders[name]
+      const spacingMs = this.spacingMs(name)
+      return {
+        name, label: def.label, types: [...def.types], needsKey: def.needsKey, spacingMs,
+        spacingWarning: spacingMs < 1000 ? SPACING_WARNING : null,
+        ready: def.needsKey ? ready : true,
+        halted: name === 'shodan' ? halted : null
+      }
+    })
+    return { providers: list, defaultProviders: ready ? ['shodan'] : ['internetdb'] }
+  }
+
+  keyContext(): KeyContext {
+    return {
+      vault: this.deps.vault, queue: this.queue, base: this.deps.endpoints.shodan, now: this.deps.now,
+      spacingMs: () => this.spacingMs('shodan'), timeoutMs: this.options.timeoutMs,
+      changed: () => {
+        this.keyCache = null
+        this.issues.delete('shodan')
+        this.lanes.forEach((l) => l.wake())
+        this.refresh(true)
+      }
+    }
+  }
+
+  keyStatus = () => keyStatus(this.keyContext())
+  setKey = (key: string, memoryOnly: boolean) => setKey(this.keyContext(), key, memoryOnly)
+  testKey = () => testKey(this.keyContext())
+  deleteKey = () => deleteKey(this.keyContext())
+
+  // ---- jobs ---------------------------------------------------------------------------
+
+  private async chooseProviders(requested?: TiProviderName[]): Promise<TiProviderName[]> {
+    const hasKey = await this.hasKey()
+    if (!requested) return hasKey ? ['shodan'] : ['internetdb']
+    if (requested.includes('shodan') && !hasKey) {
+      let reason = 'No Shodan API key is set.'
+      try {
+        await this.key('shodan')
+      } catch (err) {
+        reason = (err as Error).message
+      }
+      throw new HuntbenchError('unauthenticated', `${reason} Add a key in Settings (or \`huntbench key set shodan\`), or use internetdb, which needs none.`)
+    }
+    return requested
+  }
+
+  private online(): boolean {
+    return this.deps.isOnline() && ![...this.issues.values()].some((i) => i?.reason === 'offline')
+  }
+
+  private createJob(items: ParsedObservable[], inputCount: number, label: string, providers: TiProviderName[], req: LookupRequest, run: { runId: number; column: string } | null): TiLookupAnswer {
+    const now = this.deps.now()
+    const jobId = this.jobs.create(
+      {
+        label, priority: req.priority === 'bulk' ? 1 : 0, runId: run?.runId ?? null, column: run?.column ?? null, providers,
+        maxAgeMs: req.maxAgeMs ?? DEFAULT_MAX_AGE_MS, refresh: req.refresh ?? false, history: req.history ?? false,
+        offline: !this.online(), inputCount
+      },
+      items,
+      now
+    )
+    this.lanes.forEach((l) => l.wake())
+    const progress = this.progress(jobId)
+    this.emitProgress(progress)
+    const cached = this.jobs.rows(jobId, 0, MAX_CACHED_IN_ANSWER, false, this.reference, true)
+    this.refresh()
+    return { jobId, distinct: items.length, progress, cached }
+  }
+
+  async lookup(req: LookupRequest): Promise<TiLookupAnswer> {
+    const providers = await this.chooseProviders(req.providers)
+    const items =
+      req.observables !== undefined
+        ? parseLookupInput(req.observables.join('\n'), 'lines')
+        : parseLookupInput(req.text ?? '', req.mode ?? 'auto')
+    if (items.length === 0) {
+      throw new HuntbenchError('invalid_input', 'Nothing to look up: the input is empty. Paste IP addresses (one per line) or any text that contains them.')
+    }
+    const first = items[0].source
+    const label = items.length === 1 ? first : `${first} and ${items.length - 1} more`
+    return this.createJob(items, req.observables?.length ?? items.length, label, providers, req, null)
+  }
+
+  /** Bulk enrichment: the distinct values of one stored column, queued behind interactive work. */
+  async enrichRun(req: { runId: number; column: string; providers?: TiProviderName[]; maxAgeMs?: number; refresh?: boolean }): Promise<TiLookupAnswer> {
+    const { title, index } = read.columnIndex(this.readContext(), req.runId, req.column)
+    const providers = await this.chooseProviders(req.providers)
+    const values = this.deps.db
+      .prepare(`SELECT DISTINCT json_extract(row, '$[${index}]') FROM run_rows WHERE run_id = ?`)
+      .pluck()
+      .all(req.runId) as unknown[]
+    const items: ParsedObservable[] = []
+    for (const value of values) {
+      if (value === null || value === undefined) continue
+      const text = String(value).trim()
+      if (!text) continue
+      const whole = parseObservable(text)
+      if (whole.type !== 'unknown') items.push(whole)
+      else {
+        const inner = extractParsed(text).map((p) => ({ ...p, source: whole.source }))
+        items.push(...(inner.length ? inner : [whole]))
+      }
+    }
+    if (items.length === 0) throw new HuntbenchError('invalid_input', `Column ${JSON.stringify(req.column)} of run ${req.runId} has no values to look up.`)
+    return this.createJob(items, values.length, `${title} · ${req.column}`, providers, { ...req, priority: 'bulk' }, { runId: req.runId, column: req.column })
+  }
+
+  readonly reference = (provider: TiProviderName, ioc: string, subtype: string): string =>
+    tiProviders[provider].request(this.base(provider), ioc, subtype, null).reference
+
+  progress(jobId: number, job: JobRecord = this.jobs.get(jobId)): TiProgress {
+    const c = this.jobs.counts(jobId)
+    const total = c.pending + c.done + c.failed + c.bad + c.cancelled
+    let etaMs = 0
+    let issue: LaneIssue = null
+    for (const { provider, n } of this.jobs.pendingRequests(jobId)) {
+      const ahead = this.queue.pendingAhead(provider, job.priority)
+      const laneKey = tiProviders[provider].needsKey ? keyId(this.keyCache?.key ?? null) : 'keyless'
+      etaMs = Math.max(etaMs, (n + ahead) * (this.spacingMs(provider) + this.queue.widenMs(provider, laneKey)))
+      issue ??= this.issues.get(provider) ?? null
+    }
+    const finished = job.state === 'done' || job.state === 'cancelled'
+    const out: TiProgress = { jobId, done: total - c.pending, total, failed: c.failed, etaMs: finished ? 0 : etaMs, paused: job.state === 'paused', finished }
+    if (job.state === 'cancelled') out.stoppedReason = 'cancelled'
+    else if (issue && c.pending > 0) {
+      out.stoppedReason = issue.reason
+      out.message = issue.message
+    }
+    return out
+  }
+
+  summary(job: JobRecord): TiJobSummary {
+    return {
+      id: job.id, label: job.label, createdAt: job.created_at, priority: job.priority === 0 ? 'interactive' : 'bulk',
+      providers: JSON.parse(job.providers) as TiProviderName[], runId: job.run_id, column: job.column_name, inputCount: job.input_count,
+      progress: this.progress(job.id, job)
+    }
+  }
+
+  private readContext(): ReadContext {
+    return { jobs: this.jobs, runs: this.deps.runs, now: this.deps.now, reference: this.reference, progress: (id, job) => this.progress(id, job) }
+  }
+
+  results = (jobId: number, offset: number, limit: number, includeRaw: boolean): TiResultsPage => read.results(this.readContext(), jobId, offset, limit, includeRaw)
+  allRows = (jobId: number, includeRaw: boolean): TiRow[] => read.allRows(this.readContext(), jobId, includeRaw)
+  runEnrichment = (runId: number, column: string, offset: number, limit: number): TiRunEnrichment => read.runEnrichment(this.readContext(), runId, column, offset, limit)
+  exportJob = (ref: { jobId?: number; runId?: number; column?: string }, format: 'csv' | 'json') => read.exportJob(this.readContext(), ref, format)
+  hostCard = (provider: TiProviderName, ioc: string, history: boolean): HostCard => read.hostCard(this.readContext(), provider, ioc, history)
+
+  pause(jobId: number): TiProgress {
+    this.jobs.setState(jobId, 'paused')
+    return this.afterChange(jobId)
+  }
+
+  resume(jobId: number): TiProgress {
+    this.jobs.setState(jobId, 'running')
+    // Resuming is also how an analyst says "I fixed the key / plan": lift the stop.
+    for (const p of JSON.parse(this.jobs.get(jobId).providers) as TiProviderName[]) {
+      this.queue.clearHalt(p)
+      if (this.issues.get(p)?.reason === 'halted') this.issues.delete(p)
+    }
+    this.keyCache = null
+    this.lanes.forEach((l) => l.wake())
+    return this.afterChange(jobId)
+  }
+
+  cancel(jobId: number): TiProgress {
+    this.jobs.cancel(jobId, this.deps.now())
+    return this.afterChange(jobId)
+  }
+
+  private afterChange(jobId: number): TiProgress {
+    const p = this.progress(jobId)
+    this.emitProgress(p)
+    this.refresh(true)
+    return p
+  }
+
+  // ---- lanes, events, status ----------------------------------------------------------
+
+  private laneContext() {
+    return {
+      queue: this.queue,
+      now: this.deps.now,
+      base: (p: TiProviderName) => this.base(p),
+      spacingMs: (p: TiProviderName) => this.spacingMs(p),
+      key: (p: TiProviderName) => this.key(p),
+      options: this.options,
+      changed: (jobIds: number[], queueId: number | null) => this.changed(jobIds, queueId),
+      stored: (lookupId: number) => this.stored(lookupId),
+      issue: (p: TiProviderName, issue: LaneIssue) => {
+        const before = JSON.stringify(this.issues.get(p) ?? null)
+        if (issue) this.issues.set(p, issue)
+        else this.issues.delete(p)
+        if (before !== JSON.stringify(issue)) this.refresh(true)
+      },
+      log: (level: 'info' | 'warn', message: string) => this.deps.log[level](message)
+    }
+  }
+
+  private historyTimer: NodeJS.Timeout | null = null
+  private lastStored = 0
+
+  /** History hears about new answers at most once a second (bulk work stores several a second). */
+  private stored(lookupId: number): void {
+    this.lastStored = lookupId
+    if (this.historyTimer) return
+    this.deps.bus.emit('history.changed', { kind: 'lookup', id: lookupId })
+    this.historyTimer = setTimeout(() => {
+      this.historyTimer = null
+      if (this.lastStored !== lookupId) this.deps.bus.emit('history.changed', { kind: 'lookup', id: this.lastStored })
+    }, 1000)
+    this.historyTimer.unref()
+  }
+
+  private changed(jobIds: number[], queueId: number | null): void {
+    const ids = new Set(jobIds)
+    if (queueId !== null) {
+      for (const id of this.deps.db.prepare('SELECT DISTINCT job_id FROM ti_job_items WHERE queue_id = ?').pluck().all(queueId) as number[]) ids.add(id)
+    }
+    for (const jobId of ids) {
+      if (queueId !== null && jobIds.includes(jobId)) {
+        const rows = this.deps.db.prepare('SELECT idx FROM ti_job_items WHERE job_id = ? AND queue_id = ?').pluck().all(jobId, queueId) as number[]
+        const out = rows.flatMap((idx) => this.jobs.rows(jobId, idx, 1, false, this.reference))
+        if (out.length) this.deps.bus.emit('ti.result', { jobId, rows: out })
+      }
+      this.emitProgress(this.progress(jobId))
+    }
+  }
+
+  private emitProgress(p: TiProgress): void {
+    const key = JSON.stringify({ ...p, etaMs: Math.round(p.etaMs / 1000) })
+    if (this.lastProgress.get(p.jobId) === key) return
+    this.lastProgress.set(p.jobId, key)
+    this.deps.bus.emit('ti.progress', p)
+  }
+
+  /** Re-reads active jobs (another process may have advanced them) and the status bar part. */
+  refresh(force = false): void {
+    const active = this.jobs.active()
+    let done = 0
+    let total = 0
+    for (const job of active) {
+      const p = this.progress(job.id, job)
+      done += p.done
+      total += p.total
+      this.emitProgress(p)
+    }
+    const work = active.length ? [{ label: `Lookups (${active.length} job${active.length === 1 ? '' : 's'})`, done, total }] : []
+    if (force || JSON.stringify(work) !== JSON.stringify(this.backgroundWork)) {
+      this.backgroundWork = work
+      this.deps.statusChanged()
+    }
+  }
+
+  statusPart(): { backgroundWork: { label: string; done: number; total: number }[]; warnings: string[] } {
+    return { backgroundWork: this.backgroundWork, warnings: [...this.issues.values()].filter((i) => i && i.reason !== 'offline').map((i) => i!.message) }
+  }
+
+  /** Starts a lane per provider serving every job (desktop and browser hosts). */
+  start(): void {
+    if (this.lanes.length) return
+    const reclaimed = this.queue.reclaimStale(this.deps.now(), this.options.inflightTimeoutMs)
+    if (reclaimed) this.deps.log.info(`ti: ${reclaimed} interrupted lookups returned to the queue`)
+    this.lanes = tiProviderNames.map((p) => new Lane(p, this.laneContext()))
+    this.lanes.forEach((l) => l.start())
+    this.tick = setInterval(() => this.refresh(), this.options.pollMs)
+    this.tick.unref()
+    this.refresh(true)
+  }
+
+  async stop(): Promise<void> {
+    if (this.tick) clearInterval(this.tick)
+    this.tick = null
+    const lanes = this.lanes
+    this.lanes = []
+    await Promise.all(lanes.map((l) => l.stop()))
+  }
+
+  /**
+   * Runs lanes for these jobs only until they finish, or until work cannot continue
+   * (offline, the key refused or missing): the CLI's inline worker.
+   */
+  async runInline(jobIds: number[], onProgress: (p: TiProgress[]) => void, signal?: AbortSignal): Promise<TiProgress[]> {
+    this.queue.reclaimStale(this.deps.now(), this.options.inflightTimeoutMs)
+    const lanes = tiProviderNames.map((p) => new Lane(p, this.laneContext(), jobIds))
+    lanes.forEach((l) => l.start())
+    try {
+      for (;;) {
+        const all = jobIds.map((id) => this.progress(id))
+        onProgress(all)
+        if (signal?.aborted || all.every((p) => p.finished || p.paused) || all.some((p) => p.stoppedReason && p.stoppedReason !== 'cancelled')) return all
+        await new Promise((r) => setTimeout(r, Math.min(this.options.pollMs, 250)))
+      }
+    } finally {
+      await Promise.all(lanes.map((l) => l.stop()))
+    }
+  }
+}

@@ -1,0 +1,6 @@
+export { default as Grid } from './Grid.svelte'
+export { schemaKey, visibleColumnIndexes } from './columns'
+export { distinctLines, formatCell, kqlList, parseDynamic, plainText, rowToTsv, rowsToTsv, tsvField } from './format'
+export { PageCache } from './page-cache'
+export { predicate, whereClause, type WhereOp } from './where-clause'
+export type { CellAction, ColumnFilter, ColumnPrefs, GridColumn, GridView, RowPageResult, RowSource } from './types'
