@@ -1,18 +1,15 @@
 // `huntbench profile ...` and `huntbench auth ...`: in-process for input errors, and as a
 // real child process for `auth login`, with $BROWSER set to a script that plays the
 // browser against the fake authority (trusted through NODE_EXTRA_CA_CERTS at start).
-import { spawn } from 'node:child_process'
-import { chmodSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/main/hosts/cli/program'
 import type { CliIo } from '../../src/main/hosts/cli/context'
 import { startFakeAuthority, FAKE_USER, type FakeAuthority } from '../fakes/entra'
 import { keyringWorks } from '../helpers/keyring'
 import { tempDir } from '../helpers/tmp'
+import { playBrowserScript, runCliProcess } from '../helpers/cli-process'
 
 const CLIENT = '0f3c1a2b-1234-4abc-9def-0123456789ab'
-const ROOT = resolve(__dirname, '../..')
 
 async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = []
@@ -78,35 +75,21 @@ describe('huntbench auth login (child process, $BROWSER)', () => {
   })
   afterAll(() => fake.close())
 
-  function run(dataDir: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-    return new Promise((done) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/cli.ts'), '--data-dir', dataDir, ...args], {
-        cwd: ROOT,
-        env: { ...process.env, ...env }
-      })
-      let out = ''
-      let err = ''
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()))
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()))
-      child.on('close', (code) => done({ code, out, err }))
-    })
-  }
+
 
   it('signs in through $BROWSER, prints the URL, keeps the sign-in for the next command, and signs out', async () => {
     const dir = tempDir()
-    const browser = join(tempDir(), 'play-browser.sh')
-    writeFileSync(browser, `#!/bin/sh\nexec "${process.execPath}" --import tsx "${join(ROOT, 'test/helpers/play-browser.ts')}" "$1"\n`)
-    chmodSync(browser, 0o755)
+    const browser = playBrowserScript()
     const env = { HUNTBENCH_AUTHORITY_URL: fake.url, NODE_EXTRA_CA_CERTS: fake.caCertPath, BROWSER: browser, HUNTBENCH_NO_BROKER: '1' }
-    expect((await run(dir, env, 'profile', 'add', 'Contoso', '--tenant', fake.tenantId, '--client', CLIENT)).code).toBe(0)
-    const login = await run(dir, env, 'auth', 'login')
+    expect((await runCliProcess(dir, env, 'profile', 'add', 'Contoso', '--tenant', fake.tenantId, '--client', CLIENT)).code).toBe(0)
+    const login = await runCliProcess(dir, env, 'auth', 'login')
     expect(login.err).toMatch(/If no browser opens, visit this URL on this machine:\nhttps:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]+\/oauth2\/v2\.0\/authorize\?/)
     expect(login, login.err).toMatchObject({ code: 0, out: `Signed in to Contoso as ${FAKE_USER.username}.\n` })
-    const status = await run(dir, env, 'auth', 'status', '--profile', 'Contoso')
+    const status = await runCliProcess(dir, env, 'auth', 'status', '--profile', 'Contoso')
     expect(status.out).toMatch(new RegExp(`Contoso\\s+yes\\s+${FAKE_USER.username.replace('.', '\\.')}`))
     if (await keyringWorks()) expect(status.out).toContain('Tokens are kept in: libsecret')
-    const logout = await run(dir, env, 'auth', 'logout')
+    const logout = await runCliProcess(dir, env, 'auth', 'logout')
     expect(logout.out).toBe('Signed out of Contoso; its tokens were removed.\n')
-    expect((await run(dir, env, 'auth', 'status', '--profile', 'Contoso')).out).toMatch(/Contoso\s+no\s+-/)
+    expect((await runCliProcess(dir, env, 'auth', 'status', '--profile', 'Contoso')).out).toMatch(/Contoso\s+no\s+-/)
   }, 60_000)
 })

@@ -1,9 +1,7 @@
 // `huntbench query run|list|show`: in-process for input errors and stored runs, and as real
 // child processes (sign in through $BROWSER against the fake authority, then query the
 // fake hunting API) for the whole path.
-import { spawn } from 'node:child_process'
-import { chmodSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CliIo } from '../../src/main/hosts/cli/context'
@@ -14,9 +12,9 @@ import { startFakeHunting, type FakeHunting } from '../fakes/hunting/server'
 import { keyringWorks } from '../helpers/keyring'
 import { closedEndpoints } from '../helpers/services'
 import { tempDir } from '../helpers/tmp'
+import { playBrowserScript, runCliProcess } from '../helpers/cli-process'
 
 const CLIENT = '0f3c1a2b-1234-4abc-9def-0123456789ab'
-const ROOT = resolve(__dirname, '../..')
 
 async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = []
@@ -82,22 +80,11 @@ describe('huntbench query run (child processes, fake tenant)', () => {
     await authority.close()
   })
 
-  function run(dataDir: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-    return new Promise((done) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/cli.ts'), '--data-dir', dataDir, ...args], { cwd: ROOT, env: { ...process.env, ...env } })
-      let out = ''
-      let err = ''
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()))
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()))
-      child.on('close', (code) => done({ code, out, err }))
-    })
-  }
+
 
   it('queues, waits, stores and prints; a later process reads the stored run', async () => {
     const dir = tempDir()
-    const browser = join(tempDir(), 'play-browser.sh')
-    writeFileSync(browser, `#!/bin/sh\nexec "${process.execPath}" --import tsx "${join(ROOT, 'test/helpers/play-browser.ts')}" "$1"\n`)
-    chmodSync(browser, 0o755)
+    const browser = playBrowserScript()
     const env = {
       HUNTBENCH_AUTHORITY_URL: authority.url,
       HUNTBENCH_GRAPH_URL: hunting.url,
@@ -105,10 +92,10 @@ describe('huntbench query run (child processes, fake tenant)', () => {
       BROWSER: browser,
       HUNTBENCH_NO_BROKER: '1'
     }
-    expect((await run(dir, env, 'profile', 'add', 'Contoso', '--tenant', authority.tenantId, '--client', CLIENT)).code).toBe(0)
-    expect((await run(dir, env, 'auth', 'login')).code).toBe(0)
+    expect((await runCliProcess(dir, env, 'profile', 'add', 'Contoso', '--tenant', authority.tenantId, '--client', CLIENT)).code).toBe(0)
+    expect((await runCliProcess(dir, env, 'auth', 'login')).code).toBe(0)
     const kql = 'DeviceProcessEvents | project Timestamp, DeviceName, FileName | take 3'
-    const result = await run(dir, env, 'query', 'run', kql, '--timespan', 'P7D', '--format', 'json')
+    const result = await runCliProcess(dir, env, 'query', 'run', kql, '--timespan', 'P7D', '--format', 'json')
     if (!(await keyringWorks())) {
       // Without a keyring the sign-in lived in the login process only: the query asks for it again.
       expect(result.code).toBe(1)
@@ -121,7 +108,7 @@ describe('huntbench query run (child processes, fake tenant)', () => {
     expect(rows.length).toBe(3)
     expect(Object.keys(rows[0])).toEqual(['Timestamp', 'DeviceName', 'FileName'])
     expect(hunting.calls.log.at(-1)).toMatchObject({ flavor: 'graph', status: 200, query: kql })
-    const list = await run(dir, env, 'query', 'list')
+    const list = await runCliProcess(dir, env, 'query', 'list')
     expect(list.out).toMatch(/1\s+\S+ ago\s+Contoso\s+succeeded\s+3\s+DeviceProcessEvents/)
   }, 90_000)
 })

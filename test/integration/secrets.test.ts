@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HuntbenchError } from '../../src/shared/errors'
 import { redact } from '../../src/main/log'
 import { KEYCHAIN_SERVICE, KeytarSecretStore, MemorySecretStore, SecretVault, type SecretStore } from '../../src/main/secrets/index'
-import type { CliIo } from '../../src/main/hosts/cli/context'
 import { runCli } from '../../src/main/hosts/cli/program'
 import { startFakeShodan, type FakeShodan } from '../fakes/shodan'
 import { tempDir } from '../helpers/tmp'
+import { captureIo } from '../helpers/cli-io'
 
 const keytar = createRequire(import.meta.url)('keytar') as {
   getPassword(s: string, a: string): Promise<string | null>
@@ -18,11 +18,6 @@ const keytar = createRequire(import.meta.url)('keytar') as {
   deletePassword(s: string, a: string): Promise<boolean>
 }
 
-function capture(stdin = ''): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  return { stdout, stderr, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t), readStdin: async () => stdin, isTty: false }
-}
 
 let fake: FakeShodan
 beforeAll(async () => {
@@ -96,42 +91,42 @@ describe('keychain store (keytar, service "huntbench")', () => {
 describe('huntbench key (CLI, real keychain)', () => {
   it('sets from stdin (never argv), reports status with plan and credits, and deletes', async () => {
     const dataDir = tempDir()
-    const argv = capture()
+    const argv = captureIo()
     expect(await runCli(['--data-dir', dataDir, 'key', 'set', 'shodan', fake.key], argv)).toBe(2)
     expect(argv.stderr.join('')).toMatch(/Never pass the key as an argument/)
     expect(argv.stderr.join('')).not.toContain(fake.key)
     expect(await keytar.getPassword('huntbench', 'shodan')).toBeNull()
 
-    const set = capture(`  ${fake.key}  \n`)
+    const set = captureIo(`  ${fake.key}  \n`)
     expect(await runCli(['--data-dir', dataDir, 'key', 'set', 'shodan'], set)).toBe(0)
     expect(set.stdout.join('')).toMatch(/stored in the OS keychain/)
     expect(await keytar.getPassword('huntbench', 'shodan')).toBe(fake.key)
 
-    const status = capture()
+    const status = captureIo()
     expect(await runCli(['--data-dir', dataDir, 'key', 'status', 'shodan'], status)).toBe(0)
     expect(status.stdout.join('')).toBe('shodan: key configured (keychain); plan dev, query credits 100, scan credits 100 (limits: query no cap, scan no cap)')
-    const json = capture()
+    const json = captureIo()
     expect(await runCli(['--data-dir', dataDir, 'key', 'status', 'shodan', '--format', 'json'], json)).toBe(0)
     expect(JSON.parse(json.stdout.join(''))).toMatchObject({ configured: true, storage: 'keychain', apiInfo: { plan: 'dev', usageLimits: { queryCredits: -1 } } })
     // The two /api-info calls shared the 1 req/s spacing: no 429.
     expect(fake.rateLimited()).toBe(0)
 
-    const lookup = capture()
+    const lookup = captureIo()
     expect(await runCli(['--data-dir', dataDir, 'lookup', '185.220.101.1', '--format', 'json'], lookup)).toBe(0)
     expect(JSON.parse(lookup.stdout.join(''))[0]).toMatchObject({ Provider: 'shodan', Severity: 'high', Reference: `${fake.url}/shodan/host/185.220.101.1?key=REDACTED` })
     expect(lookup.stdout.join('')).not.toContain(fake.key)
 
-    const del = capture()
+    const del = captureIo()
     expect(await runCli(['--data-dir', dataDir, 'key', 'delete', 'shodan'], del)).toBe(0)
     expect(del.stdout.join('')).toBe('Shodan key removed from the OS keychain.')
     expect(await keytar.getPassword('huntbench', 'shodan')).toBeNull()
-    const none = capture()
+    const none = captureIo()
     expect(await runCli(['--data-dir', dataDir, 'key', 'status', 'shodan'], none)).toBe(0)
     expect(none.stdout.join('')).toMatch(/no key configured/)
   })
 
   it('names a provider without a key', async () => {
-    const io = capture()
+    const io = captureIo()
     expect(await runCli(['--data-dir', tempDir(), 'key', 'set', 'internetdb'], io)).toBe(2)
     expect(io.stderr.join('')).toMatch(/Only the shodan provider has a key/)
   })

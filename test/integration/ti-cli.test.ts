@@ -2,18 +2,13 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CliIo } from '../../src/main/hosts/cli/context'
-import { parseDuration } from '../../src/main/hosts/cli/commands/ti'
+import { parseDuration } from '../../src/main/hosts/cli/format'
 import { runCli } from '../../src/main/hosts/cli/program'
 import { tiColumns } from '../../src/shared/ti'
 import { startFakeShodan, type FakeShodan } from '../fakes/shodan'
 import { tempDir } from '../helpers/tmp'
+import { captureIo } from '../helpers/cli-io'
 
-function capture(stdin = ''): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = []
-  const stderr: string[] = []
-  return { stdout, stderr, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t), readStdin: async () => stdin, isTty: false }
-}
 
 let fake: FakeShodan
 beforeAll(async () => {
@@ -28,7 +23,7 @@ afterAll(async () => {
 })
 
 const run = async (args: string[], stdin = '') => {
-  const io = capture(stdin)
+  const io = captureIo(stdin)
   const code = await runCli(args, io)
   return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') }
 }

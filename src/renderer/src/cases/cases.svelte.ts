@@ -68,17 +68,6 @@ export class OpenCase {
   }
 }
 
-/** Saves text as a file the browser downloads (works in Electron and browser mode). */
-export function download(fileName: string, data: BlobPart, type: string): void {
-  const url = URL.createObjectURL(new Blob([data], { type }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = fileName
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
 
 export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
   const binary = atob(base64)

@@ -31,15 +31,3 @@ export function runSource(run: RunDetail): RowSource {
   }
 }
 
-/** Saves text as a file: a download in the browser, the save dialog in the desktop app. */
-export function saveFile(fileName: string, mimeType: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type: mimeType }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = fileName
-  a.rel = 'noopener'
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}

@@ -2,22 +2,12 @@
 // from ti.progress / ti.result events), and the actions on it.
 import type { TiProgress, TiProviderInfo, TiProviderName, TiRow } from '../../../shared/ti'
 import { client, errorText } from '../lib/client'
+import { saveFile } from '../lib/save-file'
 
 export const PAGE = 500
 
 export const rowKey = (r: TiRow): string => `${r.Provider}|${r.Source}|${r.SafeIoc}`
 
-/** Saves text as a file the browser downloads (works in Electron and browser mode). */
-export function saveText(fileName: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = fileName
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
 
 export class LookupsStore {
   providers = $state<TiProviderInfo[]>([])
@@ -163,7 +153,7 @@ export class LookupsStore {
   async exportAs(format: 'csv' | 'json', ref: { jobId: number } | { runId: number; column: string }): Promise<void> {
     try {
       const file = await client.call('ti.export', { ...ref, format })
-      saveText(file.filename, file.text, file.mime)
+      saveFile(file.filename, file.text, file.mime)
     } catch (err) {
       this.error = errorText(err)
     }

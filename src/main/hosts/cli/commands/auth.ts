@@ -8,8 +8,8 @@ import { HuntbenchError } from '../../../../shared/errors'
 import type { Profile } from '../../../auth/profiles'
 import { toView } from '../../../auth/profiles'
 import { describeIssues } from '../../../router'
-import type { Services } from '../../../services'
 import type { CliContext } from '../context'
+import { pickProfile } from '../profile-choice'
 import { parseFormat, renderJson, renderTable } from '../format'
 
 function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
@@ -18,16 +18,6 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.
   return parsed.data
 }
 
-/** --profile NAME, or the only profile there is. */
-function pickProfile(s: Services, name: string | undefined): Profile {
-  if (name !== undefined) return s.auth.profiles.byName(name)
-  const all = s.auth.profiles.list()
-  const real = all.filter((p) => !p.sandbox)
-  const candidates = real.length ? real : all
-  if (candidates.length === 1) return candidates[0]
-  if (candidates.length === 0) throw new HuntbenchError('not_found', 'There are no profiles yet. Add one: huntbench profile add NAME --tenant TENANT_ID --client CLIENT_ID')
-  throw new HuntbenchError('invalid_input', `Several profiles exist (${candidates.map((p) => p.name).join(', ')}); name one with --profile NAME.`)
-}
 
 function apiLabel(p: Profile): string {
   return p.api === 'legacy' ? `legacy (retires ${LEGACY_RETIREMENT_DATE})` : 'graph'

@@ -6,24 +6,15 @@ import type { HuntingDone } from '../../../../shared/api/hunting'
 import { LEGACY_RETIREMENT_DATE } from '../../../../shared/auth'
 import { HuntbenchError, type ErrorCode } from '../../../../shared/errors'
 import type { RunDetail } from '../../../../shared/types'
-import type { Profile } from '../../../auth/profiles'
 import { LIMIT_ADVICE, MAX_RESULT_ROWS } from '../../../hunting/parse'
 import type { Services } from '../../../services'
 import { exportRun } from '../../../store/run-export'
 import type { CliContext } from '../context'
+import { pickProfile } from '../profile-choice'
 import { age, parseFormat, renderJson, renderTable, type Format } from '../format'
 
 const TABLE_ROWS = 100
 
-function chooseProfile(s: Services, name: string | undefined): Profile {
-  if (name !== undefined) return s.auth.profiles.byName(name)
-  const all = s.auth.profiles.list()
-  const real = all.filter((p) => !p.sandbox)
-  const candidates = real.length ? real : all
-  if (candidates.length === 1) return candidates[0]
-  if (candidates.length === 0) throw new HuntbenchError('not_found', 'There are no profiles yet. Add one: huntbench profile add NAME --tenant TENANT_ID --client CLIENT_ID')
-  throw new HuntbenchError('invalid_input', `Several profiles exist (${candidates.map((p) => p.name).join(', ')}); name one with --profile NAME.`)
-}
 
 function parseRunId(text: string): number {
   const id = Number(text)
@@ -125,7 +116,7 @@ export function registerQueryCommands(program: Command, ctx: CliContext): void {
       }
       if (kql === undefined) throw new HuntbenchError('invalid_input', 'Give a query: huntbench query run "DeviceProcessEvents | take 10" or --file hunt.kql')
       await ctx.withServices(command.optsWithGlobals(), async (s) => {
-        const profile = chooseProfile(s, options.profile)
+        const profile = pickProfile(s, options.profile)
         if (profile.api === 'legacy') ctx.io.err(`note: profile ${profile.name} uses the legacy API, which stops returning data on ${LEGACY_RETIREMENT_DATE}.`)
         const { queueId, runId } = s.hunting.queue.enqueue({ profileId: profile.id, kql, timespan: options.timespan, interactive: ctx.io.isTty })
         ctx.io.err(`queued as run ${runId} (profile ${profile.name})`)

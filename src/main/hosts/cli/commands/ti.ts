@@ -9,16 +9,7 @@ import { HuntbenchError } from '../../../../shared/errors'
 import { tiColumns, tiProviderNames, tiSummary, type TiProgress, type TiProviderName, type TiRow } from '../../../../shared/ti'
 import { SPACING_WARNING } from '../../../ti/service'
 import type { CliContext } from '../context'
-import { age, parseFormat, renderCsv, renderJson, renderTable } from '../format'
-
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
-
-/** "7d", "12h", "30m", "45s", "500ms", "0" -> milliseconds. */
-export function parseDuration(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text)
-  if (!m) throw new HuntbenchError('invalid_input', `--max-age must be a duration such as 7d, 12h, 30m or 0; got ${JSON.stringify(text)}`)
-  return Math.round(Number(m[1]) * units[(m[2] ?? (Number(m[1]) === 0 ? 'ms' : 's')).toLowerCase()])
-}
+import { age, parseDuration, parseFormat, renderCsv, renderJson, renderTable } from '../format'
 
 function parseProviders(text: string | undefined): TiProviderName[] | undefined {
   if (text === undefined) return undefined
