@@ -2,9 +2,9 @@
 // InternetDB, a note), found by search, exported as a bundle, imported into a second data
 // folder by a second app, and reviewed there with the network blocked.
 import { existsSync, rmSync } from 'node:fs'
-import type { BrowserContext, Page } from '@playwright/test'
+import type { BrowserContext } from '@playwright/test'
 import { startFakeShodan, type FakeShodan } from '../fakes/shodan'
-import { expect, startWeb, stopProcess, tempDataDir, test } from './fixtures'
+import { api, expect, startWeb, stopProcess, tempDataDir, test } from './fixtures'
 
 // The app's environment is fixed before the fake starts, so the fake gets a known port.
 const fakePort = 41_000 + Math.floor(Math.random() * 8_000)
@@ -15,17 +15,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => fake?.close())
 test.use({ appEnv: { HUNTBENCH_SHODAN_URL: `http://127.0.0.1:${fakePort}`, HUNTBENCH_INTERNETDB_URL: `http://127.0.0.1:${fakePort}/internetdb` } })
 
-async function api<T>(page: Page, method: string, input: unknown): Promise<T> {
-  const answer = await page.evaluate(
-    async ([m, i]) => {
-      const response = await fetch(`/api/call/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(i) })
-      return (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } }
-    },
-    [method, input] as const
-  )
-  if (!answer.ok) throw new Error(`${method}: ${answer.error?.message}`)
-  return answer.value as T
-}
 
 /** Lets the page talk to its own loopback server and nothing else; records what it tried. */
 async function blockNetwork(context: BrowserContext): Promise<string[]> {

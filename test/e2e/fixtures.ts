@@ -112,4 +112,17 @@ export const test = base.extend<Fixtures>({
   }
 })
 
+/** Calls the API from inside the page, with the page's own cookie, as the renderer does. */
+export async function api<T>(page: Page, method: string, input: unknown): Promise<T> {
+  const answer = await page.evaluate(
+    async ([m, i]) => {
+      const response = await fetch(`/api/call/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(i) })
+      return (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } }
+    },
+    [method, input] as const
+  )
+  if (!answer.ok) throw new Error(`${method}: ${answer.error?.message}`)
+  return answer.value as T
+}
+
 export { expect }

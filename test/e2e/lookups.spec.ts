@@ -2,9 +2,8 @@
 // progress, open host cards, add a key in Settings, enrich a stored result's column, and
 // export. The key never shows up in what is exported.
 import { readFileSync } from 'node:fs'
-import type { Page } from '@playwright/test'
 import { startFakeShodan, type FakeShodan } from '../fakes/shodan'
-import { expect, test } from './fixtures'
+import { api, expect, test } from './fixtures'
 
 const fakePort = 41_000 + Math.floor(Math.random() * 8_000)
 let fake: FakeShodan
@@ -21,17 +20,6 @@ test.use({
   }
 })
 
-async function api<T>(page: Page, method: string, input: unknown): Promise<T> {
-  const answer = await page.evaluate(
-    async ([m, i]) => {
-      const response = await fetch(`/api/call/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(i) })
-      return (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } }
-    },
-    [method, input] as const
-  )
-  if (!answer.ok) throw new Error(`${method}: ${answer.error?.message}`)
-  return answer.value as T
-}
 
 test('paste, watch progress, open a host card, add a key, enrich a column, export', async ({ app }) => {
   test.setTimeout(120_000)
