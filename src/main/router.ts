@@ -23,6 +23,17 @@ export function describeIssues(error: z.ZodError): string {
 export function toEnvelopeError(err: unknown, method: string, log?: Logger): Envelope<never> {
   if (err instanceof HuntbenchError) return { ok: false, error: { code: err.code, message: err.message } }
   const sqliteCode = (err as { code?: unknown }).code
+  if (sqliteCode === 'SQLITE_CORRUPT' || sqliteCode === 'SQLITE_NOTADB') {
+    log?.error(`${method}: ${sqliteCode} ${(err as Error).message}`)
+    return {
+      ok: false,
+      error: {
+        code: 'store_error',
+        message:
+          'The database file is damaged. Nothing more was written. Quit Huntbench and start it again: the damaged file is moved aside (its new name is shown) and a fresh one is started; the moved file can be recovered with `sqlite3 FILE .recover`.'
+      }
+    }
+  }
   if (typeof sqliteCode === 'string' && sqliteCode.startsWith('SQLITE_')) {
     log?.error(`${method}: ${sqliteCode} ${(err as Error).message}`)
     return { ok: false, error: { code: 'store_error', message: `The database refused the change (${sqliteCode}). Nothing was stored.` } }

@@ -76,7 +76,7 @@ export function createServices(config: ServicesConfig): Services {
   const now = config.now ?? Date.now
   const log = createLogger(config.dataDir, { echo: config.echoLog })
   const databaseFile = join(config.dataDir, 'huntbench.db')
-  const opened = openDatabase(databaseFile, { nativeBinding: config.nativeBinding, now })
+  const opened = openDatabase(databaseFile, { nativeBinding: config.nativeBinding, now, integrityCheck: config.host !== 'cli' })
   const warnings: string[] = []
   if (opened.movedAside) {
     const message = `The database was damaged and has been moved to ${opened.movedAside}; Huntbench started a new, empty one at ${databaseFile}.`

@@ -4,10 +4,9 @@ import type { EventName, MethodName } from '../shared/api'
 import type { Envelope } from '../shared/errors'
 
 export interface HuntbenchBridge {
-  call(method: MethodName, input: unknown): Promise<Envelope<unknown>>
-  on(event: EventName, listener: (payload: unknown) => void): () => void
-  /** One function per method, for callers that prefer `huntbench.methods['history.list'](input)`. */
+  /** One function per contract method: `huntbench.methods['history.list'](input)`. */
   methods: Record<MethodName, (input: unknown) => Promise<Envelope<unknown>>>
+  on(event: EventName, listener: (payload: unknown) => void): () => void
 }
 
 export const CHANNEL_PREFIX = 'huntbench:'

@@ -1,8 +1,8 @@
-// Sandboxed preload: exposes exactly the contract's method names and event names. Every
-// call goes to its own IPC channel `huntbench:<method>`, which main registered from the
-// same table and validates again; unknown names never reach ipcRenderer.
+// Sandboxed preload: exposes exactly the contract's method names (one function each) and
+// event subscriptions. Every call goes to its own IPC channel `huntbench:<method>`, which
+// main registered from the same table and validates again; there is no generic dispatcher.
 import { contextBridge, ipcRenderer } from 'electron'
-import { eventNames, methodNames, type EventName, type MethodName } from '../shared/api'
+import { eventNames, methodNames, type EventName } from '../shared/api'
 import type { Envelope } from '../shared/errors'
 import { CHANNEL_PREFIX, EVENT_CHANNEL, type HuntbenchBridge } from './bridge'
 
@@ -17,12 +17,6 @@ ipcRenderer.on(EVENT_CHANNEL, (_event, name: EventName, payload: unknown) => {
 
 const bridge: HuntbenchBridge = {
   methods,
-  call(method: MethodName, input: unknown) {
-    // Own properties only: `__proto__` and friends are not methods.
-    const fn = Object.prototype.hasOwnProperty.call(methods, method) ? methods[method] : undefined
-    if (typeof fn !== 'function') return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: `There is no method named ${String(method)}.` } })
-    return fn(input)
-  },
   on(event: EventName, listener: (payload: unknown) => void) {
     if (typeof event !== 'string' || !eventNames.includes(event)) throw new Error(`There is no event named ${String(event)}.`)
     if (!listeners.has(event)) listeners.set(event, new Set())

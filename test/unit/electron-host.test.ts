@@ -97,3 +97,19 @@ describe('safeOpenExternal', () => {
     expect(opened).toHaveLength(1)
   })
 })
+
+describe('content security policy', () => {
+  it('is the same in the page (meta tag) and in the served headers', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { CONTENT_SECURITY_POLICY } = await import('../../src/main/hosts/csp')
+    const html = readFileSync('src/renderer/index.html', 'utf8')
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]
+    expect(meta).toBeDefined()
+    const directives = (policy: string): string[] => policy.split(';').map((d) => d.trim()).filter(Boolean).sort()
+    // frame-ancestors only works as a header; browsers ignore it in a meta tag.
+    const header = directives(CONTENT_SECURITY_POLICY).filter((d) => !d.startsWith('frame-ancestors'))
+    expect(directives(meta!)).toEqual(header)
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'")
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/)
+  })
+})

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, openSync, readdirSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
@@ -102,5 +102,30 @@ describe('opening the database', () => {
     expect(opened.schemaVersion).toBe(latestSchemaVersion)
     expect(readdirSync(dir).filter((f) => f.includes('damaged'))).toHaveLength(1)
     opened.db.close()
+  })
+
+  it('finds damage deep in the file when asked to check, and moves the file aside', () => {
+    const dir = tempDir()
+    const file = join(dir, 'h.db')
+    const { db } = openDatabase(file)
+    const insert = db.prepare("INSERT INTO notes (body, created_at, updated_at) VALUES (?, 1, 1)")
+    db.transaction(() => {
+      for (let i = 0; i < 2000; i++) insert.run('evidence '.repeat(50) + i)
+    })()
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    db.close()
+    const size = statSync(file).size
+    // Scribble over a page near the end: the header and schema pages stay readable.
+    const fd = openSync(file, 'r+')
+    writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, size - 3 * 4096)
+    closeSync(fd)
+
+    const quick = openDatabase(file)
+    expect(quick.movedAside).toBeNull()
+    quick.db.close()
+    const checked = openDatabase(file, { integrityCheck: true })
+    expect(checked.movedAside).toMatch(/h\.db\.damaged-/)
+    expect(checked.db.prepare('SELECT count(*) FROM notes').pluck().get()).toBe(0)
+    checked.db.close()
   })
 })

@@ -43,3 +43,16 @@ describe('router', () => {
     expect(answer).toMatchObject({ ok: false, error: { code: 'not_found' } })
   })
 })
+
+describe('store errors', () => {
+  it('explains a damaged database instead of a bare SQLite code', async () => {
+    const { createRouter } = await import('../../src/main/router')
+    const router = createRouter({
+      'app.status': () => {
+        throw Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' })
+      }
+    } as never)
+    const answer = await router.call('app.status', {})
+    expect(answer).toMatchObject({ ok: false, error: { code: 'store_error', message: expect.stringContaining('The database file is damaged') } })
+  })
+})

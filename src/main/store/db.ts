@@ -13,6 +13,11 @@ export interface OpenOptions {
   targetVersion?: number
   migrationList?: Migration[]
   now?: () => number
+  /**
+   * Read every page once at open (PRAGMA quick_check): about 0.25 s per 150 MB, so the
+   * long-running hosts do it and one-shot CLI commands skip it.
+   */
+  integrityCheck?: boolean
 }
 
 export interface OpenedDatabase {
@@ -35,6 +40,10 @@ function openRaw(file: string, options: OpenOptions): Database {
     // database, or whose first pages are damaged, fails here rather than mid-session.
     db.pragma('journal_mode = WAL')
     db.prepare('SELECT count(*) FROM sqlite_master').get()
+    if (options.integrityCheck) {
+      const verdict = db.pragma('quick_check(1)', { simple: true })
+      if (verdict !== 'ok') throw Object.assign(new Error(`quick_check: ${String(verdict)}`), { code: 'SQLITE_CORRUPT' })
+    }
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
     db.pragma('synchronous = NORMAL')

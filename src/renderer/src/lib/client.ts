@@ -25,7 +25,10 @@ type Listener = (payload: unknown) => void
 function bridgeClient(bridge: HuntbenchBridge): HuntbenchClient {
   return {
     async call(method, input) {
-      return unwrap(await bridge.call(method, input)) as never
+      // Own properties only: an inherited name such as `__proto__` is not a method.
+      const fn = Object.prototype.hasOwnProperty.call(bridge.methods, method) ? bridge.methods[method] : undefined
+      if (typeof fn !== 'function') throw new ApiCallError('unknown_method', `There is no method named ${String(method)}.`)
+      return unwrap(await fn(input)) as never
     },
     on(event, listener) {
       return bridge.on(event, listener as Listener)
