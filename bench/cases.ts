@@ -1,7 +1,7 @@
 // `npm run bench -- cases`: full-text search over 10,000 runs and 100,000 lookups, and
 // export/import of a case holding 5 results of 100,000 rows, against storing the same
 // rows fresh. Prints `name: value` lines: search_ms, export_s, import_s, fresh_store_s,
-// bundle_mb.
+// bundle_mb, then `# target: yes|no` lines with the verdicts.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -174,12 +174,16 @@ async function benchBundles(): Promise<{ exportS: number; importS: number; fresh
 }
 
 try {
-  out('search_ms', benchSearch())
+  const searchMs = benchSearch()
+  out('search_ms', searchMs)
   const b = await benchBundles()
   out('export_s', b.exportS)
   out('import_s', b.importS)
   out('fresh_store_s', b.freshS)
   out('bundle_mb', b.bundleMb)
+  const verdict = (ok: boolean): string => (ok ? 'yes' : 'no')
+  console.log(`# search under 50 ms: ${verdict(searchMs < 50)}`)
+  console.log(`# import faster than fresh: ${verdict(b.importS < b.freshS)} (by ${Math.round((1 - b.importS / b.freshS) * 100)}%)`)
 } finally {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 }

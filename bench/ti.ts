@@ -61,6 +61,8 @@ const s = createServices({
 })
 
 try {
+  // The limit is raised from Shodan's 1/s so the 250 ms spacing is tested against a limiter.
+  console.log(`note: the fake Shodan's per-key rate limit was set to ${1000 / SPACING_MS}/s (--rate ${1000 / SPACING_MS}) to match the ${SPACING_MS} ms spacing`)
   s.ti.setSpacing('shodan', SPACING_MS)
   const distinct = Array.from({ length: DISTINCT }, (_, i) => `51.${10 + Math.floor(i / 200)}.${i % 200}.${(i % 7) + 1}`)
   // Each observable four times, interleaved (a deterministic shuffle), some defanged.

@@ -172,7 +172,10 @@ export interface TiRunEnrichment {
   progress: TiProgress | null
   /** Per distinct cell value (as it appears in the column), its rows per provider. */
   values: { source: string; rows: TiRow[] }[]
+  /** Rows (value x provider) in the job; `values` holds those from offset, up to limit. */
   total: number
+  /** Distinct cell values the job queued (values.length counts those shown). */
+  distinctValues: number
 }
 
 /** One line for tables (CLI, results grid): ports, owner, CVEs, tags; or the row's message. */

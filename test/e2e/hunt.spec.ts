@@ -79,6 +79,11 @@ test('hunt in the sandbox: completion, run, sort, filter, Shodan hand-off, expor
   await menu.getByText('Look up in Shodan').click()
   await expect(page.getByTestId('view-lookups')).toBeVisible()
   await expect(page).toHaveURL(/#\/lookups/)
+  // The explicit hand-off looks the IP up at once, with the sandbox's fake Shodan and key.
+  await expect(page.getByTestId('ti-input')).toHaveValue(firstIp)
+  const row = page.locator(`[data-testid="ti-row"][data-ioc="${firstIp}"]`)
+  await expect(row).toHaveCount(1, { timeout: 15_000 })
+  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 15_000 })
 })
 
 test('bad KQL shows Kusto’s message, and unsaved tabs survive a reload', async ({ app, context }) => {
@@ -103,4 +108,15 @@ test('bad KQL shows Kusto’s message, and unsaved tabs survive a reload', async
   await expect(editor).toContainText('EmailEvents | take 5 // unsaved draft')
   await page.getByTestId('hunt-tab').nth(0).click()
   await expect(editor).toContainText('NoSuchColumn')
+})
+
+test('an edit made just before the page goes away is saved, not lost to the save delay', async ({ app }) => {
+  const { page } = app
+  const editor = page.locator('[data-testid="kql-editor"] .cm-content')
+  await editor.click()
+  await page.keyboard.type('DeviceLogonEvents | take 3 // typed just before closing')
+  // No wait for the debounced save: leaving the page must store it (pagehide).
+  await page.reload()
+  await expect(page.getByTestId('shell')).toHaveAttribute('data-app-state', 'loaded')
+  await expect(editor).toContainText('DeviceLogonEvents | take 3 // typed just before closing')
 })

@@ -131,6 +131,21 @@ test('paste, watch progress, open a host card, add a key, enrich a column, expor
   expect(fake.counts.host.get('185.220.101.1')).toBe(1)
   expect(fake.counts.host.get('8.8.8.8')).toBe(1)
   expect(fake.rateLimited()).toBe(0)
+  await expect(page.getByTestId('enrich-counts')).toContainText('4 distinct values queued; showing 4 · 5 of 5 rows')
+
+  // ---- History: "Open" on a stored lookup shows its host card, with no new request ----
+  await page.getByTestId('nav-history').click()
+  await page.getByTestId('history-row').filter({ hasText: 'shodan: 185.220.101.1' }).first().getByTestId('history-open-lookup').click()
+  await expect(page).toHaveURL(/#\/lookups/)
+  await expect(card).toBeVisible()
+  await expect(card).toContainText('stored answer')
+  await expect(card.getByTestId('host-owner')).toContainText('Zwiebelfreunde e.V.')
+  await expect(page.getByTestId('ti-input')).toHaveValue('')
+  expect(fake.counts.host.get('185.220.101.1')).toBe(1)
+  // The cache age is chosen here, and the severities are explained beside the table.
+  await page.getByTestId('tab-paste').click()
+  await expect(page.getByTestId('ti-max-age')).toHaveValue(String(7 * 24 * 3600 * 1000))
+  await expect(page.getByTestId('severity-legend')).toContainText('high: a CVE Shodan verified or lists as known-exploited')
 
   // ---- Remove the key again ----
   await page.getByTestId('nav-settings').click()

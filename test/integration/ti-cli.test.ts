@@ -69,6 +69,16 @@ describe('huntbench lookup', () => {
     expect((JSON.parse(r.out) as { SafeIoc: string }[]).map((x) => x.SafeIoc)).toEqual(['8.8.8.8'])
   })
 
+  it('reads standard input for a lone "-" among the observables', async () => {
+    const r = await run(['--data-dir', tempDir(), 'lookup', '-', '1.1.1.1', '--providers', 'internetdb', '--format', 'json', '--spacing', '120'], 'seen 8.8.8[.]8 here\n')
+    expect(r.code, r.err).toBe(0)
+    expect((JSON.parse(r.out) as { SafeIoc: string }[]).map((x) => x.SafeIoc).sort()).toEqual(['1.1.1.1', '8.8.8.8'])
+    const empty = await run(['--data-dir', tempDir(), 'lookup', '-'], '\n')
+    expect(empty.err).toMatch(/Nothing to look up/)
+    const both = await run(['--data-dir', tempDir(), 'lookup', '-', '--file', 'x.txt'], '8.8.8.8\n')
+    expect(both.err).toMatch(/standard input \("-"\) or --file PATH, not both/)
+  })
+
   it('names bad options and empty input', async () => {
     const dataDir = tempDir()
     expect((await run(['--data-dir', dataDir, 'lookup', '8.8.8.8', '--providers', 'virustotal'])).err).toMatch(/--providers takes .*unknown: virustotal/)

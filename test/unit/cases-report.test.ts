@@ -70,6 +70,47 @@ describe('case reports', () => {
     expect(content).toContain('Beacon \\<script\\>alert("t")\\</script\\>')
   })
 
+  it('makes the analyst text in Markdown inert: escaped HTML, only http(s) links, quoted so it fakes no section', async () => {
+    s = testServices()
+    const c = await call(s, 'cases.create', {
+      title: 'hostile',
+      description: 'Intro <img src=x onerror=alert(1)> & [x](javascript:alert(2)) [ok](https://example.com/a?b=1&c=2)\n## Lookups\n| fake | table |'
+    })
+    await call(s, 'cases.addNote', {
+      caseId: c.id,
+      body: [
+        '## Lookups',
+        '',
+        '| Provider | Indicator |',
+        '| --- | --- |',
+        '| Shodan | all clear |',
+        '',
+        '[y](JavaScript:alert(3)) [z](<data:text/html,<script>alert(4)</script>>) ![t](https://tracker.example/p.png)',
+        '[ref]: javascript:alert(5)',
+        'keep `a < b && c > d` as code',
+        '```kql',
+        'DeviceEvents | where x <> "<b>"',
+        '```'
+      ].join('\n')
+    })
+    const { content } = await call(s, 'cases.report', { caseId: c.id, defang: false })
+    // Only the report's own headings start a line with "#"; analyst text sits in a quote.
+    expect(content.split('\n').filter((l) => l.startsWith('## '))).toEqual(['## Description', '## Timeline (newest first)', '## Notes'])
+    expect(content).toContain('> ## Lookups')
+    expect(content).toContain('> | Shodan | all clear |')
+    expect(content).not.toMatch(/<img|<script|<b>(?!")|javascript:alert\(2|\]\((?:JavaScript|data|<data):/i)
+    expect(content).toContain('> Intro &lt;img src=x onerror=alert(1)&gt; &amp; x [ok](https://example.com/a?b=1&amp;c=2)')
+    expect(content).toContain('> y z')
+    expect(content).toContain('(image: t)')
+    expect(content).not.toContain('tracker.example')
+    expect(content).toContain('> \\[ref]: javascript:alert(5)')
+    expect(content).toContain('> keep `a < b && c > d` as code')
+    expect(content).toContain('> DeviceEvents | where x <> "<b>"')
+    // The HTML report renders the same text safely from the original Markdown.
+    const html = (await call(s, 'cases.report', { caseId: c.id, format: 'html', defang: false })).content
+    expect(html).not.toMatch(/<script|<img|href="javascript:|href="data:/i)
+  })
+
   it('keeps indicators live when asked', async () => {
     s = testServices()
     const caseId = await reportCase()

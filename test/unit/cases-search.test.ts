@@ -57,6 +57,26 @@ describe('search.query', () => {
     expect(onlyNotes.hits.map((h) => h.kind)).toEqual(['note'])
   })
 
+  it('names the case a run, lookup or observable hit is attached to, so History can jump to it', async () => {
+    s = testServices()
+    const first = await call(s, 'cases.create', { title: 'First' })
+    const second = await call(s, 'cases.create', { title: 'Second' })
+    const runId = await importRun(s, 'spn requests', defenderRows(1), 'IdentityLogonEvents | where Protocol == "Kerberos"')
+    const loose = await importRun(s, 'loose run', defenderRows(1), 'DeviceEvents | where ActionType == "Lonesome"')
+    const lookupId = storeLookup(s, { ioc: '198.51.100.23', details: JSON.stringify({ org: 'Bulletproof Hosting Ltd' }) })
+    await call(s, 'cases.attachRun', { caseId: first.id, runId })
+    await call(s, 'cases.attachLookup', { caseId: second.id, lookupId })
+    await call(s, 'cases.addObservable', { caseId: second.id, value: 'rc4-downgrade.example.org' })
+    const hit = async (text: string): Promise<SearchHit> => (await call(s, 'search.query', { text })).hits[0]
+    expect(await hit('kerberos')).toMatchObject({ kind: 'run', refId: runId, caseId: first.id })
+    expect(await hit('bulletproof')).toMatchObject({ kind: 'lookup', refId: lookupId, caseId: second.id })
+    expect(await hit('rc4-downgrade.example.org')).toMatchObject({ kind: 'observable', caseId: second.id })
+    expect(await hit('lonesome')).toMatchObject({ kind: 'run', refId: loose, caseId: null })
+    // Attached to a second case later: the latest case is the one named.
+    await call(s, 'cases.attachRun', { caseId: second.id, runId })
+    expect(await hit('kerberos')).toMatchObject({ caseId: second.id })
+  })
+
   it('survives hostile FTS syntax and answers with results, not errors', async () => {
     s = testServices()
     const c = await call(s, 'cases.create', { title: 'quotes' })

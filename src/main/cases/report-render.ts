@@ -3,6 +3,7 @@
 // carries a CSP that allows no script and no remote load at all.
 import { ageText, isoTime, PREVIEW_ROWS, runProvenance, type ReportModel } from './report-model'
 import { escapeHtml, markdownToSafeHtml } from './markdown-html'
+import { quotedAnalystMarkdown } from './report-markdown'
 
 const tlpLabel = (tlp: string): string => `TLP:${tlp.toUpperCase()}`
 const papLabel = (pap: string): string => `PAP:${pap.toUpperCase()}`
@@ -44,7 +45,7 @@ export function renderMarkdown(m: ReportModel): string {
   }
   out.push(`Report generated ${isoTime(m.generatedAt)} by Huntbench ${m.appVersion}. Indicators are ${m.defanged ? 'defanged (`1.2.3[.]4`, `hxxp://`)' : 'live (not defanged)'}.`, '')
   out.push(`Contents: ${m.runs.length} query runs, ${m.lookups.length} lookups, ${m.observables.length} observables, ${m.notes.length} notes.`, '')
-  if (d.description.trim()) out.push('## Description', '', m.text(d.description), '')
+  if (d.description.trim()) out.push('## Description', '', quotedAnalystMarkdown(m.text(d.description)), '')
 
   out.push('## Timeline (newest first)', '')
   if (d.timeline.length === 0) out.push('Nothing has been added to this case yet.', '')
@@ -107,7 +108,7 @@ export function renderMarkdown(m: ReportModel): string {
 
   if (m.notes.length) out.push('## Notes', '')
   for (const n of [...m.notes].reverse()) {
-    out.push(`### Note #${n.id} — ${isoTime(n.createdAt)}${n.updatedAt !== n.createdAt ? ` (edited ${isoTime(n.updatedAt)})` : ''}`, '', m.text(n.body), '')
+    out.push(`### Note #${n.id} — ${isoTime(n.createdAt)}${n.updatedAt !== n.createdAt ? ` (edited ${isoTime(n.updatedAt)})` : ''}`, '', quotedAnalystMarkdown(m.text(n.body)), '')
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n')
 }

@@ -58,6 +58,8 @@ interface Row {
 export class SearchService {
   private readonly at: Record<SearchKind, Statement>
   private readonly noteCase: Statement
+  private readonly itemCase: Statement
+  private readonly observableValue: Statement
 
   constructor(private readonly db: Database) {
     this.at = {
@@ -68,6 +70,15 @@ export class SearchService {
       case: db.prepare('SELECT updated_at FROM cases WHERE id = ?').pluck()
     }
     this.noteCase = db.prepare('SELECT case_id FROM notes WHERE id = ?').pluck()
+    // An item can sit in several cases; the one it joined last is the likeliest to matter now.
+    this.itemCase = db.prepare('SELECT case_id FROM case_items WHERE kind = ? AND ref_id = ? ORDER BY added_at DESC, id DESC LIMIT 1').pluck()
+    this.observableValue = db.prepare('SELECT value FROM observables WHERE id = ?').pluck()
+  }
+
+  private caseOf(kind: SearchKind, refId: number): number | null {
+    if (kind === 'case') return refId
+    const found = kind === 'note' ? this.noteCase.get(refId) : this.itemCase.get(kind, refId)
+    return (found as number | null | undefined) ?? null
   }
 
   query(text: string, options: { kinds?: readonly SearchKind[]; limit: number }): SearchResult {
@@ -93,7 +104,8 @@ export class SearchService {
       title: toSegments(r.title ?? ''),
       snippet: toSegments(r.snippet ?? ''),
       at: (this.at[r.kind]?.get(r.ref_id) as number | undefined) ?? null,
-      caseId: r.kind === 'case' ? r.ref_id : r.kind === 'note' ? ((this.noteCase.get(r.ref_id) as number | null | undefined) ?? null) : null
+      caseId: this.caseOf(r.kind, r.ref_id),
+      ...(r.kind === 'observable' ? { value: (this.observableValue.get(r.ref_id) as string | undefined) ?? toSegments(r.snippet ?? '').map((s) => s.text).join('') } : {})
     }))
     return { hits, terms }
   }

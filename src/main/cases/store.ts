@@ -30,7 +30,7 @@ export class CaseStore {
       throw new HuntbenchError(
         'conflict',
         `Case #${r.id} ${quoteTitle(r.title)} was imported from a bundle and is read-only, so it cannot be changed. ` +
-          'Import the bundle again with "writable" to work on a copy you can edit.'
+          'To edit it here, import its bundle again as editable ("editable copy" in Cases, or huntbench case import FILE --writable).'
       )
     }
     return r

@@ -29,7 +29,11 @@ function merge(into: Map<string, SchemaTable>, name: string, columns: HuntingCol
     return
   }
   const known = new Set(existing.columns.map((c) => c.name.toLowerCase()))
+  const before = existing.columns.length
   for (const c of columns) if (!known.has(c.name.toLowerCase())) existing.columns.push(c)
+  // The editor ships the standard tables and takes only the others from main, so a standard
+  // table that Graph or a result extended must say so, or its new columns never reach it.
+  if (existing.source === 'standard' && existing.columns.length > before) existing.source = source
   if (!existing.description && description) existing.description = description
 }
 

@@ -60,13 +60,16 @@ async function launch(services: Services): Promise<SandboxHandle> {
     // Sandbox tokens lived in the last run's memory; that sign-in is gone.
     services.auth.profiles.recordSignOut(profile.id)
     services.auth.attachSandbox({ endpoints, ca: ca.caCertPem, authorizeBase: relay.url })
+    // The fake Shodan's key, for this run only. It shadows the stored key inside the TI
+    // service without switching the key store: the keychain and a real key in it stay
+    // untouched, setting or removing a key is refused while the fake is in place, and a real
+    // key is never sent to the fake. Set before the endpoints switch, so no lookup in between
+    // can carry the real key to the fake.
+    services.ti?.useSandboxKey(shodan.FAKE_SHODAN_KEY)
     // This process now talks to the fakes: Shodan lookups and anything reading the shared
     // endpoints. Real profiles keep their real authority and APIs (auth.endpointsFor).
     Object.assign(services.endpoints, endpoints)
     void services.connectivity.check()
-    // The fake Shodan's key, for this run only: kept in memory, so neither the keychain nor a
-    // real key stored there is touched, and a real key is never sent to the fake.
-    await services.ti?.setKey(shodan.FAKE_SHODAN_KEY, true)
     services.onClose(() => {
       for (const stop of stops.reverse()) void stop().catch(() => {})
     })

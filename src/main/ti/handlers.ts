@@ -6,10 +6,8 @@ import type { Services } from '../services'
 export function tiHandlers(s: Services): DomainHandlers<typeof tiApi> {
   return {
     'ti.providers': () => s.ti.providers(),
-    'ti.lookup': ({ caseId, ...input }) => {
-      if (caseId !== undefined) s.cases.assertLookupAllowed(caseId)
-      return s.ti.lookup(input)
-    },
+    // TLP/PAP gating (the case given, the run's cases, each observable's) happens in s.ti.
+    'ti.lookup': (input) => s.ti.lookup(input),
     'ti.enrichRun': (input) => s.ti.enrichRun(input),
     'ti.jobs': ({ limit }) => ({ jobs: s.ti.jobs.list(limit).map((job) => s.ti.summary(job)) }),
     'ti.job': ({ jobId }) => s.ti.summary(s.ti.jobs.get(jobId)),
@@ -19,7 +17,7 @@ export function tiHandlers(s: Services): DomainHandlers<typeof tiApi> {
     'ti.resume': ({ jobId }) => s.ti.resume(jobId),
     'ti.cancel': ({ jobId }) => s.ti.cancel(jobId),
     'ti.export': ({ format, ...ref }) => s.ti.exportJob(ref, format),
-    'ti.hostCard': ({ provider, ioc, history }) => s.ti.hostCard(provider, ioc, history),
+    'ti.hostCard': ({ provider, ioc, history, lookupId }) => s.ti.hostCard(provider, ioc, history, lookupId),
     'ti.keyStatus': () => s.ti.keyStatus(),
     'ti.setKey': ({ key, memoryOnly }) => s.ti.setKey(key, memoryOnly),
     'ti.testKey': () => s.ti.testKey(),

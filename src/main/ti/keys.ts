@@ -20,9 +20,20 @@ export interface KeyContext {
   timeoutMs: number
   /** Called after the key changed (lanes reload it, halts for the old key no longer apply). */
   changed(): void
+  /**
+   * The fake Shodan's key while the sandbox runs, else null. It stands in for the stored key
+   * without touching the keychain, so a real key is neither replaced nor sent to the fake.
+   */
+  sandboxKey(): string | null
 }
 
+export const SANDBOX_KEY_NOTE = 'The sandbox is running: Shodan lookups go to the fake Shodan with its own key; your stored key is not used.'
+export const SANDBOX_KEY_REFUSAL =
+  'The sandbox is running: Shodan lookups go to the fake Shodan; restart without the sandbox to manage your real key.'
+
 export async function keyStatus(ctx: KeyContext): Promise<TiKeyStatus> {
+  const sandbox = ctx.sandboxKey()
+  if (sandbox) return { provider: 'shodan', configured: true, storage: 'memory', message: SANDBOX_KEY_NOTE, halted: ctx.queue.halted('shodan', keyId(sandbox)) }
   try {
     const key = await ctx.vault.get(SHODAN_ACCOUNT)
     return { provider: 'shodan', configured: key !== null, storage: ctx.vault.storage, message: null, halted: key ? ctx.queue.halted('shodan', keyId(key)) : null }
@@ -35,6 +46,7 @@ export async function keyStatus(ctx: KeyContext): Promise<TiKeyStatus> {
 }
 
 export async function setKey(ctx: KeyContext, key: string, memoryOnly: boolean): Promise<TiKeyStatus> {
+  if (ctx.sandboxKey()) throw new HuntbenchError('conflict', SANDBOX_KEY_REFUSAL)
   if (memoryOnly) ctx.vault.useMemory()
   const stored = await ctx.vault.set(SHODAN_ACCOUNT, key)
   ctx.queue.clearHalt('shodan', keyId(stored))
@@ -43,6 +55,7 @@ export async function setKey(ctx: KeyContext, key: string, memoryOnly: boolean):
 }
 
 export async function deleteKey(ctx: KeyContext): Promise<TiKeyStatus> {
+  if (ctx.sandboxKey()) throw new HuntbenchError('conflict', SANDBOX_KEY_REFUSAL)
   await ctx.vault.delete(SHODAN_ACCOUNT)
   ctx.changed()
   return keyStatus(ctx)
@@ -52,7 +65,7 @@ const n = (v: unknown): number | null => (typeof v === 'number' && Number.isFini
 
 /** Calls /api-info with the stored key, waiting for a free slot in the shared spacing. */
 export async function testKey(ctx: KeyContext): Promise<TiApiInfo> {
-  const key = await ctx.vault.get(SHODAN_ACCOUNT)
+  const key = ctx.sandboxKey() ?? (await ctx.vault.get(SHODAN_ACCOUNT))
   if (!key) throw new HuntbenchError('unauthenticated', 'No Shodan API key is set. Add one first (Settings, or `huntbench key set shodan`).')
   const id = keyId(key)
   for (;;) {

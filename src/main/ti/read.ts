@@ -43,10 +43,10 @@ export function allRows(ctx: ReadContext, jobId: number, includeRaw: boolean): T
 export function runEnrichment(ctx: ReadContext, runId: number, column: string, offset: number, limit: number): TiRunEnrichment {
   columnIndex(ctx, runId, column)
   const job = ctx.jobs.latestForRun(runId, column)
-  if (!job) return { runId, column, jobId: null, progress: null, values: [], total: 0 }
+  if (!job) return { runId, column, jobId: null, progress: null, values: [], total: 0, distinctValues: 0 }
   const groups = new Map<string, TiRow[]>()
   for (const row of ctx.jobs.rows(job.id, offset, limit, false, ctx.reference)) groups.set(row.Source, [...(groups.get(row.Source) ?? []), row])
-  return { runId, column, jobId: job.id, progress: ctx.progress(job.id, job), values: [...groups].map(([source, rows]) => ({ source, rows })), total: ctx.jobs.total(job.id) }
+  return { runId, column, jobId: job.id, progress: ctx.progress(job.id, job), values: [...groups].map(([source, rows]) => ({ source, rows })), total: ctx.jobs.total(job.id), distinctValues: ctx.jobs.distinctSources(job.id) }
 }
 
 export function exportJob(ctx: ReadContext, ref: { jobId?: number; runId?: number; column?: string }, format: 'csv' | 'json'): { filename: string; mime: string; text: string } {
@@ -65,8 +65,20 @@ export function exportJob(ctx: ReadContext, ref: { jobId?: number; runId?: numbe
     : { filename: `huntbench-lookups-${jobId}-${stamp}.json`, mime: 'application/json', text: rowsToJson(rows) }
 }
 
-export function hostCard(ctx: ReadContext, provider: TiProviderName, ioc: string, history: boolean): HostCard {
+export function hostCard(ctx: ReadContext, provider: TiProviderName, ioc: string, history: boolean, lookupId?: number): HostCard {
   const parsed = parseObservable(ioc)
+  if (lookupId !== undefined) {
+    // One stored answer, as History lists it: its own age and subtype, no request.
+    const stored = ctx.jobs.lookupById(lookupId)
+    if (!stored || stored.provider !== provider || stored.safe_ioc !== parsed.value) {
+      throw new HuntbenchError('not_found', `There is no stored ${tiProviders[provider].label} answer ${lookupId} for ${parsed.value}.`)
+    }
+    return buildHostCard(
+      { provider, ioc: parsed.value, subtype: stored.query_subtype, fetchedAt: stored.fetched_at, severity: stored.severity, reference: stored.reference },
+      stored.raw,
+      stored.result === 1
+    )
+  }
   const subtype = history && provider === 'shodan' ? 'history' : null
   const stored = ctx.jobs.latestLookup(provider, parsed.value, subtype)
   if (!stored) throw new HuntbenchError('not_found', `No stored ${tiProviders[provider].label} answer for ${parsed.value}; look it up first.`)

@@ -20,9 +20,10 @@ import {
 } from '../../shared/ti'
 import type { Endpoints } from '../config'
 import type { EventBus } from '../events'
-import type { Logger } from '../log'
+import { registerSecret, type Logger } from '../log'
 import type { SecretVault } from '../secrets/index'
 import type { RunStore } from '../store/runs'
+import { LookupGate, refusalKey } from './gating'
 import { JobStore, type JobRecord } from './job-store'
 import { deleteKey, keyStatus, setKey, SHODAN_ACCOUNT, testKey, type KeyContext } from './keys'
 import { tiProviders } from './providers'
@@ -75,6 +76,8 @@ export interface LookupRequest {
   maxAgeMs?: number
   refresh?: boolean
   priority?: 'interactive' | 'bulk'
+  /** Looking up for this case: refused when it is TLP:RED / PAP:RED. */
+  caseId?: number
 }
 
 /** The answer to ti.lookup carries the first cache hits; ti.results pages through all rows. */
@@ -84,16 +87,20 @@ export class TiService {
   readonly jobs: JobStore
   readonly queue: QueueStore
   readonly options: TiOptions
+  private readonly gate: LookupGate
   private lanes: Lane[] = []
   private readonly issues = new Map<TiProviderName, LaneIssue>()
   private readonly lastProgress = new Map<number, string>()
   private tick: NodeJS.Timeout | null = null
   private keyCache: { key: string | null; at: number } | null = null
+  /** Set while the sandbox runs (useSandboxKey); shadows the vault for this process. */
+  private sandboxKey: string | null = null
   private backgroundWork: { label: string; done: number; total: number }[] = []
 
   constructor(private readonly deps: TiDeps) {
     this.jobs = new JobStore(deps.db)
     this.queue = new QueueStore(deps.db)
+    this.gate = new LookupGate(deps.db)
     this.options = { ...defaultTiOptions, ...deps.options, spacingOverride: { ...deps.options?.spacingOverride } }
   }
 
@@ -123,6 +130,7 @@ export class TiService {
 
   async key(provider: TiProviderName): Promise<string | null> {
     if (!tiProviders[provider].needsKey) return null
+    if (this.sandboxKey) return this.sandboxKey
     const now = Date.now()
     if (this.keyCache && now - this.keyCache.at < 5000) return this.keyCache.key
     const key = await this.deps.vault.get(SHODAN_ACCOUNT)
@@ -155,9 +163,19 @@ export class TiService {
     return { providers: list, defaultProviders: ready ? ['shodan'] : ['internetdb'] }
   }
 
+  /**
+   * The sandbox points Shodan at its fake: from now on lookups and key tests use the fake's
+   * key, and the keychain is neither read for Shodan nor changed (set/delete are refused).
+   */
+  useSandboxKey(key: string): void {
+    registerSecret(key)
+    this.sandboxKey = key
+    this.keyContext().changed()
+  }
+
   keyContext(): KeyContext {
     return {
-      vault: this.deps.vault, queue: this.queue, base: this.deps.endpoints.shodan, now: this.deps.now,
+      vault: this.deps.vault, queue: this.queue, base: this.deps.endpoints.shodan, now: this.deps.now, sandboxKey: () => this.sandboxKey,
       spacingMs: () => this.spacingMs('shodan'), timeoutMs: this.options.timeoutMs,
       changed: () => {
         this.keyCache = null
@@ -195,12 +213,17 @@ export class TiService {
   }
 
   private createJob(items: ParsedObservable[], inputCount: number, label: string, providers: TiProviderName[], req: LookupRequest, run: { runId: number; column: string } | null): TiLookupAnswer {
+    const refused = this.gate.refusals(items)
+    if (refused.size && items.every((i) => i.problem || refused.has(refusalKey(i)))) {
+      // Nothing here may leave: say why instead of creating a job of refusals.
+      throw new HuntbenchError('forbidden', [...refused.values()][0].replace(/^Not looked up: /, ''))
+    }
     const now = this.deps.now()
     const jobId = this.jobs.create(
       {
         label, priority: req.priority === 'bulk' ? 1 : 0, runId: run?.runId ?? null, column: run?.column ?? null, providers,
         maxAgeMs: req.maxAgeMs ?? DEFAULT_MAX_AGE_MS, refresh: req.refresh ?? false, history: req.history ?? false,
-        offline: !this.online(), inputCount
+        offline: !this.online(), inputCount, refused
       },
       items,
       now
@@ -214,6 +237,7 @@ export class TiService {
   }
 
   async lookup(req: LookupRequest): Promise<TiLookupAnswer> {
+    if (req.caseId !== undefined) this.gate.assertCase(req.caseId)
     const providers = await this.chooseProviders(req.providers)
     const items =
       req.observables !== undefined
@@ -228,8 +252,10 @@ export class TiService {
   }
 
   /** Bulk enrichment: the distinct values of one stored column, queued behind interactive work. */
-  async enrichRun(req: { runId: number; column: string; providers?: TiProviderName[]; maxAgeMs?: number; refresh?: boolean }): Promise<TiLookupAnswer> {
+  async enrichRun(req: { runId: number; column: string; providers?: TiProviderName[]; maxAgeMs?: number; refresh?: boolean; caseId?: number }): Promise<TiLookupAnswer> {
     const { title, index } = read.columnIndex(this.readContext(), req.runId, req.column)
+    if (req.caseId !== undefined) this.gate.assertCase(req.caseId)
+    this.gate.assertRun(req.runId)
     const providers = await this.chooseProviders(req.providers)
     const values = this.deps.db
       .prepare(`SELECT DISTINCT json_extract(row, '$[${index}]') FROM run_rows WHERE run_id = ?`)
@@ -291,7 +317,8 @@ export class TiService {
   allRows = (jobId: number, includeRaw: boolean): TiRow[] => read.allRows(this.readContext(), jobId, includeRaw)
   runEnrichment = (runId: number, column: string, offset: number, limit: number): TiRunEnrichment => read.runEnrichment(this.readContext(), runId, column, offset, limit)
   exportJob = (ref: { jobId?: number; runId?: number; column?: string }, format: 'csv' | 'json') => read.exportJob(this.readContext(), ref, format)
-  hostCard = (provider: TiProviderName, ioc: string, history: boolean): HostCard => read.hostCard(this.readContext(), provider, ioc, history)
+  hostCard = (provider: TiProviderName, ioc: string, history: boolean, lookupId?: number): HostCard =>
+    read.hostCard(this.readContext(), provider, ioc, history, lookupId)
 
   pause(jobId: number): TiProgress {
     this.jobs.setState(jobId, 'paused')
@@ -331,6 +358,7 @@ export class TiService {
       base: (p: TiProviderName) => this.base(p),
       spacingMs: (p: TiProviderName) => this.spacingMs(p),
       key: (p: TiProviderName) => this.key(p),
+      sandboxKey: () => this.sandboxKey,
       options: this.options,
       changed: (jobIds: number[], queueId: number | null) => this.changed(jobIds, queueId),
       stored: (lookupId: number) => this.stored(lookupId),

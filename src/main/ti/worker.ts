@@ -36,6 +36,12 @@ export interface LaneContext {
   spacingMs(provider: TiProviderName): number
   /** The key for a keyed provider (trimmed), or null; throws when the keychain is unreachable. */
   key(provider: TiProviderName): Promise<string | null>
+  /**
+   * The sandbox's fake key when the sandbox runs. Read in the same synchronous step as the
+   * base URL, so a real key fetched just before the sandbox switched the endpoints is never
+   * sent to the fake.
+   */
+  sandboxKey?(): string | null
   options: LaneOptions
   /** Jobs touched by an outcome (their progress and rows changed). */
   changed(jobIds: number[], queueId: number | null): void
@@ -145,7 +151,8 @@ export class Lane {
   private async send(row: QueueRow, key: string | null, id: string, slot: number): Promise<void> {
     const def = tiProviders[this.provider]
     const o = this.ctx.options
-    const { url, reference } = def.request(this.ctx.base(this.provider), row.safe_ioc, row.query_subtype, key)
+    const sendKey = def.needsKey ? (this.ctx.sandboxKey?.() ?? key) : key
+    const { url, reference } = def.request(this.ctx.base(this.provider), row.safe_ioc, row.query_subtype, sendKey)
     const onSent = (): void => {
       const sentAt = this.ctx.now()
       if (sentAt - slot <= ALIGN_MS) return

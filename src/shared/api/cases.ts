@@ -16,8 +16,20 @@ export type SearchKind = (typeof SEARCH_KINDS)[number]
 
 /** Notes and descriptions are Markdown written by hand; anything bigger is a file, not a note. */
 export const MAX_NOTE_CHARS = 100_000
-/** Bundles sent as base64 (browser mode); the web host accepts bodies up to 256 MB. */
-export const MAX_BUNDLE_BASE64_CHARS = 340_000_000
+/** The same cap for case descriptions, typed by hand or arriving in a bundle. */
+export const MAX_DESCRIPTION_CHARS = MAX_NOTE_CHARS
+/** Largest request the browser-mode host reads (src/main/hosts/web/server.ts). */
+export const MAX_REQUEST_BYTES = 256 * 1024 * 1024
+/**
+ * Bundles sent as base64 from browser mode: kept well under MAX_REQUEST_BYTES, so an
+ * upload that is too large meets this check (and its "import it by path" advice) rather
+ * than the host's bare size refusal.
+ */
+export const MAX_BUNDLE_BASE64_CHARS = MAX_REQUEST_BYTES - 4 * 1024 * 1024
+/** The bundle file size that still fits in MAX_BUNDLE_BASE64_CHARS once base64-encoded. */
+export const MAX_BUNDLE_UPLOAD_BYTES = Math.floor(MAX_BUNDLE_BASE64_CHARS / 4) * 3
+export const BUNDLE_TOO_LARGE_TO_UPLOAD =
+  'the bundle is too large to send from the browser; import it by path with the CLI: huntbench case import FILE'
 
 export interface CaseCounts {
   runs: number
@@ -146,8 +158,10 @@ export interface SearchHit {
   title: TextSegment[]
   snippet: TextSegment[]
   at: number | null
-  /** The case a note or case hit belongs to. */
+  /** The case a hit belongs to: for runs, lookups and observables, the case they were attached to last (null if none). */
   caseId: number | null
+  /** An observable hit's full value (its snippet may be cut short with "…"). */
+  value?: string
 }
 
 export interface SearchResult {
@@ -198,6 +212,7 @@ export interface HistoryFacets {
 const caseId = { caseId: id }
 const title = limitedText(200).trim().min(1, 'a title is required')
 const markdown = z.string().max(MAX_NOTE_CHARS, `must be at most ${MAX_NOTE_CHARS.toLocaleString('en-US')} characters; split it into several notes`)
+const description = z.string().max(MAX_DESCRIPTION_CHARS, `must be at most ${MAX_DESCRIPTION_CHARS.toLocaleString('en-US')} characters`)
 const observableValue = limitedText(2048).trim().min(1, 'a value is required')
 
 export const casesApi = {
@@ -209,14 +224,14 @@ export const casesApi = {
     z
       .object({
         title,
-        description: markdown.default(''),
+        description: description.default(''),
         tlp: z.enum(TLP_LEVELS).default('amber'),
         pap: z.enum(PAP_LEVELS).default('amber')
       })
       .strict()
   ),
   'cases.rename': method<CaseSummary>()(z.object({ ...caseId, title }).strict()),
-  'cases.describe': method<CaseSummary>()(z.object({ ...caseId, description: markdown }).strict()),
+  'cases.describe': method<CaseSummary>()(z.object({ ...caseId, description }).strict()),
   'cases.setStatus': method<CaseSummary>()(z.object({ ...caseId, status: z.enum(CASE_STATUSES) }).strict()),
   'cases.setMarkings': method<CaseSummary>()(
     z
@@ -255,7 +270,7 @@ export const casesApi = {
     z
       .object({
         path: limitedText(4096).min(1).optional(),
-        content: z.string().max(MAX_BUNDLE_BASE64_CHARS, 'the bundle is too large to send this way; import it by path').optional(),
+        content: z.string().max(MAX_BUNDLE_BASE64_CHARS, BUNDLE_TOO_LARGE_TO_UPLOAD).optional(),
         readOnly: z.boolean().default(true)
       })
       .strict()

@@ -58,7 +58,9 @@ export const tiApi = {
         column: limitedText(256).min(1),
         providers: providers.optional(),
         maxAgeMs: maxAgeMs.optional(),
-        refresh: z.boolean().default(false)
+        refresh: z.boolean().default(false),
+        /** Enriching for a case: refused for TLP:RED / PAP:RED cases (as is a run attached to one). */
+        caseId: id.optional()
       })
       .strict()
   ),
@@ -101,7 +103,15 @@ export const tiApi = {
       })
   ),
   'ti.hostCard': method<HostCard>()(
-    z.object({ provider, ioc: limitedText(4096).min(1), history: z.boolean().default(false) }).strict()
+    z
+      .object({
+        provider,
+        ioc: limitedText(4096).min(1),
+        history: z.boolean().default(false),
+        /** Show this stored answer (History's "Open") rather than the newest one. */
+        lookupId: id.optional()
+      })
+      .strict()
   ),
   'ti.keyStatus': method<TiKeyStatus>()(z.object({ provider: keyProvider }).strict()),
   'ti.setKey': method<TiKeyStatus>()(

@@ -1,7 +1,7 @@
 // A fake Microsoft Defender hunting API on 127.0.0.1 serving both shapes: Graph
-// `POST /{v1.0|beta}/security/runHuntingQuery` and the legacy `POST /api/advancedhunting/run`
-// (and MDE's /api/advancedqueries/run). Tokens, quotas, limits, KQL errors and faults follow
-// reference/defender-hunting-api.md.
+// `POST /{v1.0|beta}/security/runHuntingQuery` (plus `GET /beta/security/getHuntingSchema`)
+// and the legacy `POST /api/advancedhunting/run` (and MDE's /api/advancedqueries/run).
+// Tokens, quotas, limits, KQL errors and faults follow reference/defender-hunting-api.md.
 //
 // Alone: `npx tsx test/fakes/hunting/server.ts --port 8081 [--rows N] [--https] [--print-token]`.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -14,6 +14,8 @@ import { createDataset, DEFAULT_ROWS } from './dataset'
 import { KqlError, runQuery, type Column } from './kql'
 import { checkToken, endpointFor, errorBody, parseTimespan, type Endpoint, type Failure, type Flavor } from './protocol'
 import { DEFAULT_LIMITS, Quotas, callsMessage, formatRetryAfter, processingMessage, queryCostSeconds, type HuntingLimits } from './quota'
+import { isSchemaPath, schemaBody, schemaEndpoint } from './schema-route'
+import type { HuntingTable } from '../../../src/shared/hunting-schema'
 
 export { DEFAULT_LIMITS, queryCostSeconds, type HuntingLimits }
 
@@ -31,6 +33,8 @@ export interface FakeHuntingOptions {
   ca?: TestCa
   /** How long a 'slow' fault holds the answer, unless failNext gives its own delay. */
   slowMs?: number
+  /** What `GET /beta/security/getHuntingSchema` answers. Default: the standard tables. */
+  schemaTables?: HuntingTable[]
 }
 
 export interface HuntingCall {
@@ -144,7 +148,17 @@ export async function startFakeHunting(opts: FakeHuntingOptions = {}): Promise<F
     const path = new URL(req.url ?? '/', 'http://x').pathname
     const ep = endpointFor(path)
     const clientRequestId = req.headers['client-request-id']?.toString()
-    const call: HuntingCall = { flavor: ep?.flavor ?? 'unknown', path, status: 0 }
+    const call: HuntingCall = { flavor: ep?.flavor ?? (isSchemaPath(path) ? 'graph' : 'unknown'), path, status: 0 }
+    if (isSchemaPath(path)) {
+      if (req.method !== 'GET') {
+        return fail(res, 'graph', { status: 405, code: 'Request_BadRequest', message: `The HTTP method '${req.method}' is not allowed here; use GET.`, headers: { allow: 'GET' } }, call, clientRequestId)
+      }
+      const auth = checkToken(req.headers.authorization, schemaEndpoint, secret)
+      if (!auth.ok) return fail(res, 'graph', auth.failure, call, clientRequestId)
+      call.status = 200
+      record(call)
+      return send(res, 200, schemaBody(opts.schemaTables))
+    }
     if (!ep) {
       const legacy = path.toLowerCase().startsWith('/api/')
       return fail(res, legacy ? 'legacy' : 'graph', legacy
@@ -297,6 +311,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const fake = await startFakeHunting({ port: Number(argValue('--port') ?? 0), rows: rows ? Number(rows) : undefined, ca })
   console.log(`fake hunting API: ${fake.url}`)
   console.log(`  Graph:  POST ${fake.url}/v1.0/security/runHuntingQuery   (token aud https://graph.microsoft.com, scp ThreatHunting.Read.All)`)
+  console.log(`          GET  ${fake.url}/beta/security/getHuntingSchema (same token)`)
   console.log(`  Legacy: POST ${fake.url}/api/advancedhunting/run         (token aud https://api.security.microsoft.com, scp AdvancedHunting.Read)`)
   if (ca) console.log(`  trust it with NODE_EXTRA_CA_CERTS=${ca.caCertPath}`)
   if (process.argv.includes('--print-token')) {

@@ -5,13 +5,15 @@ import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { eventNames } from '../../../shared/api'
+import { MAX_REQUEST_BYTES } from '../../../shared/api/cases'
 import type { Services } from '../../services'
 import { CONTENT_SECURITY_POLICY } from '../csp'
 import { checkRequest, cookieName, presentedToken } from './guards'
 import { resolveStatic, sendFile } from './static'
 
 
-const MAX_BODY_BYTES = 256 * 1024 * 1024
+// Shared with the API so case-bundle uploads are refused by their own, more helpful limit first.
+export const MAX_BODY_BYTES = MAX_REQUEST_BYTES
 
 export interface WebHostOptions {
   services: Services
@@ -100,7 +102,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         input = body.length ? JSON.parse(body) : {}
       } catch (err) {
         const status = (err as { status?: number }).status ?? 400
-        return sendJson(res, status, { ok: false, error: { code: 'invalid_input', message: status === 413 ? 'The request is too large.' : 'The request body is not valid JSON.' } })
+        return sendJson(res, status, { ok: false, error: { code: 'invalid_input', message: status === 413 ? `The request is larger than browser mode accepts (${MAX_BODY_BYTES / 2 ** 20} MB); import a big case bundle by path with the CLI: huntbench case import FILE.` : 'The request body is not valid JSON.' } })
       }
       return sendJson(res, 200, await services.router.call(method, input))
     }

@@ -1,6 +1,6 @@
 // State for the Cases view: the case list and one open case, refreshed when main says a
 // case changed (another window, the CLI on the same data folder, an import).
-import type { CaseDetail, CaseStatus, CaseSummary, ImportResult } from '../../../shared/api/cases'
+import { BUNDLE_TOO_LARGE_TO_UPLOAD, MAX_BUNDLE_UPLOAD_BYTES, type CaseDetail, type CaseStatus, type CaseSummary, type ImportResult } from '../../../shared/api/cases'
 import { client, errorText } from '../lib/client'
 
 export class CaseList {
@@ -85,6 +85,8 @@ export async function fileToBase64(file: File): Promise<string> {
 }
 
 export async function importBundleFile(file: File, readOnly: boolean): Promise<ImportResult> {
+  // Refused before the file is read: a bundle this big would only meet the same refusal after uploading.
+  if (file.size > MAX_BUNDLE_UPLOAD_BYTES) throw new Error(`${BUNDLE_TOO_LARGE_TO_UPLOAD[0].toUpperCase()}${BUNDLE_TOO_LARGE_TO_UPLOAD.slice(1)}.`)
   return client.call('cases.importBundle', { content: await fileToBase64(file), readOnly })
 }
 

@@ -40,6 +40,7 @@ export class HuntStore {
 
   private saveTimer: ReturnType<typeof setTimeout> | undefined
   private lastSaved = ''
+  private schemaAsk = 0
 
   start(): () => void {
     const offs = [
@@ -52,11 +53,20 @@ export class HuntStore {
         if (d.status === 'succeeded') void this.loadSchema()
       })
     ]
-    void this.loadTabs()
+    // Closing the window or the tab gives no time for the debounced save: store edits now.
+    const saveNow = (): void => this.flush()
+    const onVisibility = (): void => {
+      if (document.visibilityState === 'hidden') this.flush()
+    }
+    window.addEventListener('pagehide', saveNow)
+    document.addEventListener('visibilitychange', onVisibility)
+    // After the tabs, so the schema asked for is the active tab's profile's.
+    void this.loadTabs().then(() => this.loadSchema())
     void this.loadQueue()
-    void this.loadSchema()
     return () => {
       offs.forEach((off) => off())
+      window.removeEventListener('pagehide', saveNow)
+      document.removeEventListener('visibilitychange', onVisibility)
       this.flush()
     }
   }
@@ -85,9 +95,13 @@ export class HuntStore {
     }
   }
 
-  async loadSchema(profileId?: number): Promise<void> {
+  /** Graph's and learned tables for a profile (default: the active tab's). The latest ask wins. */
+  async loadSchema(profileId: number | null | undefined = this.active?.profileId): Promise<void> {
+    const ask = ++this.schemaAsk
     try {
       const { tables } = await client.call('hunting.schema', profileId ? { profileId } : {})
+      // An older answer (another profile's, or none) must not replace a newer one.
+      if (ask !== this.schemaAsk) return
       this.tables = tables.filter((t: SchemaTable) => t.source !== 'standard').map((t) => ({ name: t.name, description: t.description, columns: t.columns }))
     } catch {
       // Completion still has the built-in tables.

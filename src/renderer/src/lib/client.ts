@@ -56,12 +56,16 @@ function webClient(): HuntbenchClient {
   return {
     async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
       let response: Response
+      const body = JSON.stringify(input ?? {})
       try {
         response = await fetch(`/api/call/${encodeURIComponent(method)}`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
           credentials: 'same-origin',
-          body: JSON.stringify(input ?? {})
+          body,
+          // A call made as the page goes away (the tabs' last save) must outlive it; the
+          // browser refuses keepalive bodies above 64 KiB, so larger ones go as usual.
+          keepalive: document.visibilityState === 'hidden' && new TextEncoder().encode(body).length < 60_000
         })
       } catch {
         throw new ApiCallError('offline', 'Huntbench is not answering: is `huntbench web` still running?')

@@ -5,6 +5,15 @@ import { client, errorText } from '../lib/client'
 import { saveFile } from '../lib/save-file'
 
 export const PAGE = 500
+export const DAY = 24 * 3600 * 1000
+
+/** How old a stored answer may be and still be used instead of asking again. */
+export const maxAgeChoices = [
+  { ms: DAY, label: 'younger than 1 day' },
+  { ms: 7 * DAY, label: 'younger than 7 days' },
+  { ms: 30 * DAY, label: 'younger than 30 days' },
+  { ms: 0, label: 'never (always ask again)' }
+] as const
 
 export const rowKey = (r: TiRow): string => `${r.Provider}|${r.Source}|${r.SafeIoc}`
 
@@ -95,7 +104,7 @@ export class LookupsStore {
     }
   }
 
-  async lookup(text: string, options: { history: boolean; refresh: boolean; caseId?: number }): Promise<void> {
+  async lookup(text: string, options: { history: boolean; refresh: boolean; caseId?: number; maxAgeMs?: number }): Promise<void> {
     this.busy = true
     this.error = null
     try {
@@ -104,6 +113,7 @@ export class LookupsStore {
         providers: this.chosen.length ? this.chosen : undefined,
         history: options.history,
         refresh: options.refresh,
+        maxAgeMs: options.maxAgeMs,
         priority: 'interactive',
         caseId: options.caseId
       })

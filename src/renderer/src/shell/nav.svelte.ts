@@ -5,7 +5,9 @@ export const routes = ['hunt', 'lookups', 'cases', 'history', 'settings'] as con
 export type Route = (typeof routes)[number]
 
 export type Handoff =
-  | { to: 'lookups'; observables: string[]; caseId?: number }
+  // `run`: look up at once (an explicit "Look up in Shodan"); otherwise only pre-fill the
+  // box. `card`: show one stored answer (History), no request.
+  | { to: 'lookups'; observables: string[]; caseId?: number; run?: boolean; card?: { provider: 'shodan' | 'internetdb'; ioc: string; lookupId: number } }
   | { to: 'hunt'; kql: string; title?: string; runId?: number }
   | { to: 'cases'; observable?: { value: string; type?: string }; runId?: number; lookupId?: number }
 

@@ -144,9 +144,9 @@ function registerCase(program: Command, ctx: CliContext): void {
 
   cmd
     .command('import')
-    .description('import a case bundle (read-only unless --writable); importing twice changes nothing')
+    .description('import a case bundle (read-only unless --writable); importing twice adds nothing')
     .argument('<file>', 'bundle file')
-    .option('--writable', 'import as an editable case')
+    .option('--writable', 'import as an editable case (makes an earlier read-only import of it editable)')
     .action(async (file: string, options: { writable?: boolean }, command: Command) => {
       await ctx.withServices(command.optsWithGlobals(), async (s) => {
         const r = await call(s, 'cases.importBundle', { path: resolve(file), readOnly: !options.writable })

@@ -117,8 +117,13 @@ interface LookupOptions {
 }
 
 async function readInput(ctx: CliContext, observables: string[], file: string | undefined): Promise<string> {
-  const parts = [...observables]
-  if (file === '-') parts.push(await ctx.io.readStdin())
+  // A lone "-" among the observables means standard input, as `--file -` does (read once).
+  const stdinDash = observables.includes('-')
+  if (stdinDash && file !== undefined && file !== '-') {
+    throw new HuntbenchError('invalid_input', 'Give standard input ("-") or --file PATH, not both.')
+  }
+  const parts = observables.filter((o) => o !== '-')
+  if (file === '-' || stdinDash) parts.push(await ctx.io.readStdin())
   else if (file !== undefined) {
     let size: number
     try {
@@ -130,7 +135,7 @@ async function readInput(ctx: CliContext, observables: string[], file: string | 
     parts.push(readFileSync(file, 'utf8'))
   }
   const text = parts.join('\n')
-  if (!text.trim()) throw new HuntbenchError('invalid_input', 'Nothing to look up. Give observables as arguments, --file PATH, or --file - to read standard input.')
+  if (!text.trim()) throw new HuntbenchError('invalid_input', 'Nothing to look up. Give observables as arguments, --file PATH, or - (or --file -) to read standard input.')
   return text
 }
 
@@ -139,7 +144,7 @@ export function registerTiCommands(program: Command, ctx: CliContext): void {
   program
     .command('lookup')
     .description('look up IPs (or any text containing them) in Shodan / InternetDB, through the shared queue and cache')
-    .argument('[observable...]', 'observables (defanged forms such as 1.2.3[.]4 are fine)')
+    .argument('[observable...]', 'observables (defanged forms such as 1.2.3[.]4 are fine); a lone "-" reads standard input')
     .option('--file <path>', 'read observables from a file, one per line or free text ("-" for standard input)')
     .option('--providers <list>', `comma-separated: ${tiProviderNames.join(',')} (default: shodan with a key, else internetdb)`)
     .option('--format <format>', 'table, csv or json (msticpy columns)', 'table')
@@ -160,7 +165,8 @@ export function registerTiCommands(program: Command, ctx: CliContext): void {
       const text = await readInput(ctx, observables, options.file)
       await ctx.withServices(command.optsWithGlobals(), async (s) => {
         if (spacing !== undefined) for (const p of tiProviderNames) s.ti.options.spacingOverride[p] = spacing
-        const answer = await s.ti.lookup({ text, mode: observables.length && options.file === undefined ? 'lines' : 'auto', providers, maxAgeMs, refresh: options.refresh ?? false, history: options.history ?? false })
+        const fromStdin = options.file !== undefined || observables.includes('-')
+        const answer = await s.ti.lookup({ text, mode: observables.length && !fromStdin ? 'lines' : 'auto', providers, maxAgeMs, refresh: options.refresh ?? false, history: options.history ?? false })
         const start = Date.now()
         let lastLine = 0
         const report = (p: TiProgress, force = false): void => {
