@@ -80,5 +80,9 @@ test.describe('first run', () => {
     await expect(page.getByTestId('status-signin')).toHaveText('Signed in: alice@contoso.test (Sandbox (fake tenant))')
     await expect(page).toHaveURL(/#\/hunt$/)
     await expect(page.getByTestId('firstrun')).toHaveCount(0)
+    // The first query is ready to run: one click to the first result.
+    await expect(page.locator('.cm-content')).toContainText('DeviceNetworkEvents')
+    await page.getByTestId('hunt-run').click()
+    await expect(page.getByTestId('grid-row').first()).toBeVisible({ timeout: 30_000 })
   })
 })
