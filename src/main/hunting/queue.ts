@@ -3,7 +3,6 @@
 // due row when the governor allows, sends it, and stores the answer page by page. Rows
 // left in flight by a process that died go back to pending after a timeout; a re-sent run
 // first drops its partial rows, so nothing is stored twice.
-import { hostname } from 'node:os'
 import type { Database } from 'better-sqlite3'
 import type { HuntingDone, HuntingProgress, QueueItem } from '../../shared/api/hunting'
 import { HuntbenchError } from '../../shared/errors'
@@ -16,8 +15,11 @@ import type { Clock } from './clock'
 import type { ParsedResult } from './parse'
 import { MAX_RESULT_ROWS } from './parse'
 import { listQueue, type QueueRow } from './queue-view'
+import { abandonedRows, oldestInFlight, OWNER, requeueRow } from './queue-recovery'
+import { storeRowsInBatches } from './store-rows'
 
 export { realClock, type Clock } from './clock'
+export { storeRowsInBatches } from './store-rows'
 
 export interface QueueProfile {
   id: number
@@ -59,46 +61,10 @@ interface Worker {
 }
 
 const SHUTDOWN = 'shutdown'
-const OWNER = `${hostname()}:${process.pid}`
-
-/** A sender on this machine whose process is gone; other machines' rows wait for the timeout. */
-function ownerIsDead(owner: string | null): boolean {
-  if (!owner) return false
-  const at = owner.lastIndexOf(':')
-  const host = owner.slice(0, at)
-  const pid = Number(owner.slice(at + 1))
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false
-  try {
-    process.kill(pid, 0)
-    return false
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH'
-  }
-}
 
 function titleOf(kql: string): string {
   const line = kql.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('//')) ?? kql.trim()
   return line.length > 80 ? line.slice(0, 79) + '…' : line
-}
-
-/** Appends rows in transactions of `batchSize`, yielding to the event loop in between. */
-export async function storeRowsInBatches(
-  db: Database,
-  runs: RunStore,
-  runId: number,
-  rows: readonly unknown[][],
-  batchSize: number,
-  onBatch?: (stored: number) => void,
-  signal?: AbortSignal
-): Promise<void> {
-  const append = db.transaction((from: number) => runs.appendRows(runId, from, rows.slice(from, from + batchSize)))
-  for (let from = 0; from < rows.length; from += batchSize) {
-    if (signal?.aborted) throw new HuntingError('cancelled', 'The query was cancelled while its rows were being stored; none were kept.')
-    append(from)
-    onBatch?.(Math.min(rows.length, from + batchSize))
-    // Let other work (UI calls, other profiles) in between batches.
-    await new Promise((resolve) => setImmediate(resolve))
-  }
 }
 
 export class HuntQueue {
@@ -179,23 +145,12 @@ export class HuntQueue {
   /** In-flight rows whose process died go back to pending; ours are left alone. */
   recoverStale(): number {
     const ours = [...this.workers.values()].map((w) => w.queueId).filter((id): id is number => id !== null)
-    const inFlight = this.db.prepare("SELECT id, run_id, started_at, owner FROM hunt_queue WHERE state = 'in_flight'").all() as {
-      id: number
-      run_id: number
-      started_at: number | null
-      owner: string | null
-    }[]
-    const expired = this.now() - this.o.inflightTimeoutMs
-    let count = 0
-    for (const row of inFlight) {
-      if (ours.includes(row.id)) continue
-      if ((row.started_at ?? 0) >= expired && !ownerIsDead(row.owner)) continue
-      this.requeue(row.id)
-      count++
-    }
+    const abandoned = abandonedRows(this.db, ours, this.now() - this.o.inflightTimeoutMs)
+    for (const id of abandoned) this.requeue(id)
+    const count = abandoned.length
     if (count) this.emitQueue()
     // Rows in flight elsewhere may be abandoned later: look again when they would expire.
-    const oldest = this.db.prepare("SELECT min(started_at) FROM hunt_queue WHERE state = 'in_flight'").pluck().get() as number | null
+    const oldest = oldestInFlight(this.db)
     if (!this.stopped && oldest !== null && !this.recoveryTimer) {
       const wait = Math.max(1000, oldest + this.o.inflightTimeoutMs - this.now() + 1)
       this.recoveryTimer = this.o.clock.setTimeout(() => {
@@ -207,12 +162,7 @@ export class HuntQueue {
   }
 
   private requeue(queueId: number): void {
-    this.db.transaction(() => {
-      const row = this.db.prepare("UPDATE hunt_queue SET state = 'pending', started_at = NULL, owner = NULL WHERE id = ? AND state = 'in_flight' RETURNING run_id").get(queueId) as
-        | { run_id: number }
-        | undefined
-      if (row) this.o.runs.setStatus(row.run_id, 'queued')
-    })()
+    requeueRow(this.db, this.o.runs, queueId)
   }
 
   cancel(queueId: number): boolean {

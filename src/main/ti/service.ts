@@ -2,10 +2,9 @@
 // cache can at once, queues the rest, runs the lanes (a worker in the desktop and browser
 // hosts, inline for a CLI lookup), and reports progress. One instance per process; the
 // queue itself lives in SQLite and is shared by every process on the data folder.
-import type { Database } from 'better-sqlite3'
 import { DEFAULT_MAX_AGE_MS } from '../../shared/api/ti'
 import { HuntbenchError } from '../../shared/errors'
-import { extractParsed, parseLookupInput, parseObservable, type InputMode, type ParsedObservable } from '../../shared/observables'
+import { parseLookupInput, type ParsedObservable } from '../../shared/observables'
 import {
   tiProviderNames,
   type HostCard,
@@ -18,67 +17,21 @@ import {
   type TiRow,
   type TiRunEnrichment
 } from '../../shared/ti'
-import type { Endpoints } from '../config'
-import type { EventBus } from '../events'
-import { registerSecret, type Logger } from '../log'
-import type { SecretVault } from '../secrets/index'
-import type { RunStore } from '../store/runs'
+import { registerSecret } from '../log'
+import { columnItems } from './column-items'
 import { LookupGate, refusalKey } from './gating'
 import { JobStore, type JobRecord } from './job-store'
 import { deleteKey, keyStatus, setKey, SHODAN_ACCOUNT, testKey, type KeyContext } from './keys'
+import { defaultTiOptions, DEFAULT_SPACING_MS, SPACING_WARNING, type LookupRequest, type TiDeps, type TiOptions } from './options'
+import { jobProgress, jobSummary, type ProgressContext } from './progress'
 import { tiProviders } from './providers'
 import * as read from './read'
 import type { ReadContext } from './read'
 import { QueueStore } from './queue-store'
-import { keyId, Lane, type LaneIssue, type LaneOptions } from './worker'
+import { keyId, Lane, type LaneIssue } from './worker'
 
-export const DEFAULT_SPACING_MS = 1000
-export const SPACING_WARNING =
-  'Shodan documents 1 request per second; below 1000 ms expect 429 answers (Huntbench then backs off and widens the spacing).'
-
-export interface TiOptions extends LaneOptions {
-  inflightTimeoutMs: number
-  /** Spacing for this process only (CLI --spacing), per provider. */
-  spacingOverride: Partial<Record<TiProviderName, number>>
-}
-
-export const defaultTiOptions: TiOptions = {
-  timeoutMs: 20_000,
-  maxAnswerBytes: 16 * 1024 * 1024,
-  maxAttempts: 5,
-  maxRateLimitedAttempts: 8,
-  backoffBaseMs: 2000,
-  backoffCapMs: 60_000,
-  pollMs: 1000,
-  inflightTimeoutMs: 120_000,
-  spacingOverride: {}
-}
-
-export interface TiDeps {
-  db: Database
-  bus: EventBus
-  log: Logger
-  runs: RunStore
-  endpoints: Endpoints
-  vault: SecretVault
-  now: () => number
-  isOnline: () => boolean
-  statusChanged: () => void
-  options?: Partial<TiOptions>
-}
-
-export interface LookupRequest {
-  text?: string
-  observables?: string[]
-  mode?: InputMode
-  providers?: TiProviderName[]
-  history?: boolean
-  maxAgeMs?: number
-  refresh?: boolean
-  priority?: 'interactive' | 'bulk'
-  /** Looking up for this case: refused when it is TLP:RED / PAP:RED. */
-  caseId?: number
-}
+// Settings and inputs live in options.ts; kept importable from here, where callers look.
+export { DEFAULT_SPACING_MS, SPACING_WARNING, defaultTiOptions, type LookupRequest, type TiDeps, type TiOptions } from './options'
 
 /** The answer to ti.lookup carries the first cache hits; ti.results pages through all rows. */
 const MAX_CACHED_IN_ANSWER = 100
@@ -257,56 +210,27 @@ export class TiService {
     if (req.caseId !== undefined) this.gate.assertCase(req.caseId)
     this.gate.assertRun(req.runId)
     const providers = await this.chooseProviders(req.providers)
-    const values = this.deps.db
-      .prepare(`SELECT DISTINCT json_extract(row, '$[${index}]') FROM run_rows WHERE run_id = ?`)
-      .pluck()
-      .all(req.runId) as unknown[]
-    const items: ParsedObservable[] = []
-    for (const value of values) {
-      if (value === null || value === undefined) continue
-      const text = String(value).trim()
-      if (!text) continue
-      const whole = parseObservable(text)
-      if (whole.type !== 'unknown') items.push(whole)
-      else {
-        const inner = extractParsed(text).map((p) => ({ ...p, source: whole.source }))
-        items.push(...(inner.length ? inner : [whole]))
-      }
-    }
+    const { items, valueCount } = columnItems(this.deps.db, req.runId, index)
     if (items.length === 0) throw new HuntbenchError('invalid_input', `Column ${JSON.stringify(req.column)} of run ${req.runId} has no values to look up.`)
-    return this.createJob(items, values.length, `${title} · ${req.column}`, providers, { ...req, priority: 'bulk' }, { runId: req.runId, column: req.column })
+    return this.createJob(items, valueCount, `${title} · ${req.column}`, providers, { ...req, priority: 'bulk' }, { runId: req.runId, column: req.column })
   }
 
   readonly reference = (provider: TiProviderName, ioc: string, subtype: string): string =>
     tiProviders[provider].request(this.base(provider), ioc, subtype, null).reference
 
+  private progressContext(): ProgressContext {
+    return {
+      jobs: this.jobs, queue: this.queue, spacingMs: (p) => this.spacingMs(p),
+      cachedKey: () => this.keyCache?.key ?? null, issue: (p) => this.issues.get(p) ?? null
+    }
+  }
+
   progress(jobId: number, job: JobRecord = this.jobs.get(jobId)): TiProgress {
-    const c = this.jobs.counts(jobId)
-    const total = c.pending + c.done + c.failed + c.bad + c.cancelled
-    let etaMs = 0
-    let issue: LaneIssue = null
-    for (const { provider, n } of this.jobs.pendingRequests(jobId)) {
-      const ahead = this.queue.pendingAhead(provider, job.priority)
-      const laneKey = tiProviders[provider].needsKey ? keyId(this.keyCache?.key ?? null) : 'keyless'
-      etaMs = Math.max(etaMs, (n + ahead) * (this.spacingMs(provider) + this.queue.widenMs(provider, laneKey)))
-      issue ??= this.issues.get(provider) ?? null
-    }
-    const finished = job.state === 'done' || job.state === 'cancelled'
-    const out: TiProgress = { jobId, done: total - c.pending, total, failed: c.failed, etaMs: finished ? 0 : etaMs, paused: job.state === 'paused', finished }
-    if (job.state === 'cancelled') out.stoppedReason = 'cancelled'
-    else if (issue && c.pending > 0) {
-      out.stoppedReason = issue.reason
-      out.message = issue.message
-    }
-    return out
+    return jobProgress(this.progressContext(), jobId, job)
   }
 
   summary(job: JobRecord): TiJobSummary {
-    return {
-      id: job.id, label: job.label, createdAt: job.created_at, priority: job.priority === 0 ? 'interactive' : 'bulk',
-      providers: JSON.parse(job.providers) as TiProviderName[], runId: job.run_id, column: job.column_name, inputCount: job.input_count,
-      progress: this.progress(job.id, job)
-    }
+    return jobSummary(job, this.progress(job.id, job))
   }
 
   private readContext(): ReadContext {
